@@ -1,0 +1,145 @@
+package minikv.placement;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Where a key lives: minikeyvalue's hashing, bit for bit, so that a cluster written by
+ * minikeyvalue can be adopted and ours can be read by its tools.
+ *
+ * <p>Pure functions only; no I/O. The volume list order does not matter: volumes are ranked by a
+ * hash of (key, volume name), so adding a volume moves only the keys that now rank it first.
+ */
+public final class Placement {
+
+    /** Longest base64 name a volume's file system takes (one path component on ext4/xfs). */
+    public static final int MAX_NAME_BYTES = 255;
+
+    private final List<String> volumes;
+    private final int replicas;
+    private final int subvolumes;
+
+    /**
+     * @param volumes    volume names as clients reach them, e.g. {@code localhost:3001}
+     * @param replicas   how many volumes hold each key; at most {@code volumes.size()}
+     * @param subvolumes how many {@code svXX} directories each volume is split into; 1 means none
+     */
+    public Placement(List<String> volumes, int replicas, int subvolumes) {
+        if (volumes.isEmpty()) {
+            throw new IllegalArgumentException("at least one volume is needed");
+        }
+        if (replicas < 1 || replicas > volumes.size()) {
+            throw new IllegalArgumentException("--replicas " + replicas + " needs between 1 and "
+                    + volumes.size() + " volumes (have " + volumes.size() + ": " + String.join(", ", volumes) + ")");
+        }
+        if (subvolumes < 1 || subvolumes > 256) {
+            throw new IllegalArgumentException("--subvolumes must be between 1 and 256, not " + subvolumes);
+        }
+        if (volumes.stream().distinct().count() != volumes.size()) {
+            throw new IllegalArgumentException("a volume is listed twice: " + String.join(", ", volumes));
+        }
+        this.volumes = List.copyOf(volumes);
+        this.replicas = replicas;
+        this.subvolumes = subvolumes;
+    }
+
+    public List<String> volumes() {
+        return volumes;
+    }
+
+    public int replicas() {
+        return replicas;
+    }
+
+    public int subvolumes() {
+        return subvolumes;
+    }
+
+    /** The file path of a key on any volume: {@code /%02x/%02x/<standard base64 of key>}. */
+    public static String path(byte[] key) {
+        byte[] md5 = md5(key);
+        return String.format("/%02x/%02x/%s", md5[0] & 0xff, md5[1] & 0xff, Base64.getEncoder().encodeToString(key));
+    }
+
+    public static String path(String key) {
+        return path(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** True when the key's base64 name is too long for one file name on a volume. */
+    public static boolean nameTooLong(byte[] key) {
+        return Base64.getEncoder().encodeToString(key).length() > MAX_NAME_BYTES;
+    }
+
+    /**
+     * The key's replica locations in placement order, each {@code volume} or
+     * {@code volume/svXX}: the first {@code replicas} volumes ranked by md5(key + volume name),
+     * highest first (ties keep the configured order, as Go's stable sort does).
+     */
+    public List<String> locations(byte[] key) {
+        List<String> ranked = new ArrayList<>(replicas);
+        for (Scored s : rank(key).subList(0, replicas)) {
+            ranked.add(subvolumes == 1 ? s.volume : s.volume + "/" + subvolumeName(s.score));
+        }
+        return ranked;
+    }
+
+    /** Just the volume names (without subvolume) the key belongs on, in placement order. */
+    public List<String> volumesFor(byte[] key) {
+        List<String> out = new ArrayList<>(replicas);
+        for (Scored s : rank(key).subList(0, replicas)) {
+            out.add(s.volume);
+        }
+        return out;
+    }
+
+    /** The full URL path of a replica on the given location, e.g. {@code /sv01/5d/41/aGVsbG8=}. */
+    public static String replicaPath(String location, byte[] key) {
+        int slash = location.indexOf('/');
+        return (slash < 0 ? "" : location.substring(slash)) + path(key);
+    }
+
+    /** The host:port part of a location. */
+    public static String volumeOf(String location) {
+        int slash = location.indexOf('/');
+        return slash < 0 ? location : location.substring(0, slash);
+    }
+
+    private String subvolumeName(byte[] score) {
+        long dword = ((score[12] & 0xffL) << 24) | ((score[13] & 0xffL) << 16)
+                | ((score[14] & 0xffL) << 8) | (score[15] & 0xffL);
+        return String.format("sv%02X", dword % subvolumes);
+    }
+
+    private List<Scored> rank(byte[] key) {
+        List<Scored> scored = new ArrayList<>(volumes.size());
+        for (String v : volumes) {
+            MessageDigest md = md5Digest();
+            md.update(key);
+            md.update(v.getBytes(StandardCharsets.UTF_8));
+            scored.add(new Scored(v, md.digest()));
+        }
+        // List.sort is stable, like Go's sort.Stable in minikeyvalue.
+        scored.sort(Comparator.comparing((Scored s) -> s.score, Arrays::compareUnsigned).reversed());
+        return scored;
+    }
+
+    private record Scored(String volume, byte[] score) {}
+
+    public static byte[] md5(byte[] data) {
+        return md5Digest().digest(data);
+    }
+
+    public static MessageDigest md5Digest() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM ships MD5", e);
+        }
+    }
+}
