@@ -107,10 +107,7 @@ public final class JarProcess implements AutoCloseable {
 
     /** Sends a signal by name, as {@code kill -SIG pid} would: "TERM", "KILL", "STOP", "CONT"... */
     public void signal(String sig) {
-        sendSignal(process.pid(), sig);
-    }
-
-    static void sendSignal(long pid, String sig) {
+        long pid = process.pid();
         try {
             Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
