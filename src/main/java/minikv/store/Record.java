@@ -1,8 +1,6 @@
 package minikv.store;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,14 +165,12 @@ public final class Record {
     }
 
     private static String strictUtf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException("corrupt record: a location is not UTF-8", e);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        // Lenient decoding replaces bad sequences, so a strict text encodes back to the same bytes.
+        if (!Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+            throw new IllegalArgumentException("corrupt record: a location is not UTF-8");
         }
+        return text;
     }
 
     @Override
