@@ -41,9 +41,9 @@ final class Key {
     }
 
     /** Decodes a raw (still percent-encoded) request path. */
-    static Key fromRawPath(String raw) throws BadRequest {
+    static Key fromRawPath(String raw) throws HttpFailure {
         if (raw.isEmpty() || raw.charAt(0) != '/') {
-            throw new BadRequest("a key is a path starting with /");
+            throw HttpFailure.badRequest("a key is a path starting with /");
         }
         byte[] bytes = percentDecode(raw, false);
         String text = raw.indexOf('%') < 0 ? raw : strictUtf8(bytes);
@@ -51,11 +51,16 @@ final class Key {
         return new Key(text, bytes);
     }
 
+    /** A key read back from the index, whose bytes were checked when it was written. */
+    static Key fromStored(byte[] bytes) {
+        return new Key(new String(bytes, StandardCharsets.UTF_8), bytes);
+    }
+
     /**
      * Percent-decodes a raw path or (with {@code plusIsSpace}) a query value, byte for byte.
      * Non-ASCII characters must arrive escaped.
      */
-    static byte[] percentDecode(String raw, boolean plusIsSpace) throws BadRequest {
+    static byte[] percentDecode(String raw, boolean plusIsSpace) throws HttpFailure {
         byte[] out = new byte[raw.length()];
         int n = 0;
         for (int i = 0; i < raw.length(); i++) {
@@ -64,12 +69,12 @@ final class Key {
                 int hi = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
                 int lo = hi < 0 ? -1 : Character.digit(raw.charAt(i + 2), 16);
                 if (lo < 0) {
-                    throw new BadRequest("bad percent-escape at: " + raw.substring(i, Math.min(i + 3, raw.length())));
+                    throw HttpFailure.badRequest("bad percent-escape at: " + raw.substring(i, Math.min(i + 3, raw.length())));
                 }
                 out[n++] = (byte) (hi << 4 | lo);
                 i += 2;
             } else if (c > 0x7e || c < 0x20) {
-                throw new BadRequest("characters outside printable ASCII must be percent-encoded");
+                throw HttpFailure.badRequest("characters outside printable ASCII must be percent-encoded");
             } else {
                 out[n++] = (byte) (plusIsSpace && c == '+' ? ' ' : c);
             }
@@ -77,20 +82,20 @@ final class Key {
         return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
-    static String strictUtf8(byte[] bytes) throws BadRequest {
+    static String strictUtf8(byte[] bytes) throws HttpFailure {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new BadRequest("not valid UTF-8 once percent-decoded");
+            throw HttpFailure.badRequest("not valid UTF-8 once percent-decoded");
         }
     }
 
-    private static void checkSegments(String text) throws BadRequest {
+    private static void checkSegments(String text) throws HttpFailure {
         if (text.indexOf('\0') >= 0) {
-            throw new BadRequest("a key may not contain NUL (%00)");
+            throw HttpFailure.badRequest("a key may not contain NUL (%00)");
         }
         int segmentStart = 1;
         for (int i = 1; i <= text.length(); i++) {
@@ -98,7 +103,7 @@ final class Key {
                 int length = i - segmentStart;
                 boolean dots = (length == 1 || length == 2) && text.charAt(segmentStart) == '.' && text.charAt(i - 1) == '.';
                 if (dots) {
-                    throw new BadRequest("a key may not have a . or .. path segment");
+                    throw HttpFailure.badRequest("a key may not have a . or .. path segment");
                 }
                 segmentStart = i + 1;
             }

@@ -13,7 +13,7 @@ import minikv.store.Record;
  */
 record ListQuery(Record.State state, byte[] start, int limit) {
 
-    static ListQuery parse(String rawQuery) throws BadRequest {
+    static ListQuery parse(String rawQuery) throws HttpFailure {
         Record.State state = null;
         byte[] start = new byte[0];
         int limit = 0;
@@ -25,7 +25,7 @@ record ListQuery(Record.State state, byte[] start, int limit) {
                 case "list", "unlinked" -> {
                     Record.State asked = name.equals("list") ? Record.State.LIVE : Record.State.UNLINKED;
                     if (state != null && state != asked) {
-                        throw new BadRequest("ask for ?list or ?unlinked, not both");
+                        throw HttpFailure.badRequest("ask for ?list or ?unlinked, not both");
                     }
                     state = asked;
                 }
@@ -35,13 +35,13 @@ record ListQuery(Record.State state, byte[] start, int limit) {
             }
         }
         if (state == null) {
-            throw new BadRequest("a query on GET must be ?list or ?unlinked");
+            throw HttpFailure.badRequest("a query on GET must be ?list or ?unlinked");
         }
         Key.strictUtf8(start);
         return new ListQuery(state, start, limit);
     }
 
-    private static int positive(String value) throws BadRequest {
+    private static int positive(String value) throws HttpFailure {
         try {
             int n = Integer.parseInt(value);
             if (n > 0) {
@@ -50,6 +50,6 @@ record ListQuery(Record.State state, byte[] start, int limit) {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw new BadRequest("limit must be a positive integer, not '" + value + "'");
+        throw HttpFailure.badRequest("limit must be a positive integer, not '" + value + "'");
     }
 }

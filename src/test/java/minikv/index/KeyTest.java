@@ -11,18 +11,18 @@ import org.junit.jupiter.api.Test;
 
 class KeyTest {
 
-    private static String decode(String raw) throws BadRequest {
+    private static String decode(String raw) throws HttpFailure {
         Key key = Key.fromRawPath(raw);
         assertArrayEquals(key.text().getBytes(StandardCharsets.UTF_8), key.bytes());
         return key.text();
     }
 
     private static String refused(String raw) {
-        return assertThrows(BadRequest.class, () -> Key.fromRawPath(raw), raw).getMessage();
+        return assertThrows(HttpFailure.class, () -> Key.fromRawPath(raw), raw).getMessage();
     }
 
     @Test
-    void plainPathsAreTheirOwnKey() throws BadRequest {
+    void plainPathsAreTheirOwnKey() throws HttpFailure {
         assertEquals("/hello", decode("/hello"));
         assertEquals("/deep/path/to/a+b=c", decode("/deep/path/to/a+b=c"));
         assertEquals("/", decode("/"));
@@ -31,7 +31,7 @@ class KeyTest {
     }
 
     @Test
-    void escapesDecodeToUtf8AndSlashes() throws BadRequest {
+    void escapesDecodeToUtf8AndSlashes() throws HttpFailure {
         assertEquals("/a b", decode("/a%20b"));
         assertEquals("/a?b", decode("/a%3Fb"));
         assertEquals("/a/b", decode("/a%2Fb"));
@@ -61,7 +61,7 @@ class KeyTest {
     }
 
     @Test
-    void keysWhoseBase64ExceedsAFileNameAreTooLong() throws BadRequest {
+    void keysWhoseBase64ExceedsAFileNameAreTooLong() throws HttpFailure {
         // 189 bytes encode to 252 base64 characters, 190 to 256: one file name holds 255.
         assertFalse(Key.fromRawPath("/" + "k".repeat(188)).tooLongForAVolume());
         assertTrue(Key.fromRawPath("/" + "k".repeat(189)).tooLongForAVolume());

@@ -16,7 +16,7 @@ class ListQueryTest {
     }
 
     @Test
-    void listAndUnlinkedWithStartAndLimit() throws BadRequest {
+    void listAndUnlinkedWithStartAndLimit() throws HttpFailure {
         ListQuery q = ListQuery.parse("list");
         assertEquals(State.LIVE, q.state());
         assertEquals(0, q.limit());
@@ -32,10 +32,10 @@ class ListQueryTest {
     @Test
     void badQueriesAreRefusedWithAReason() {
         for (String bad : new String[] {"list&limit=0", "list&limit=-1", "list&limit=x", "list&limit=", "list&limit=99999999999"}) {
-            assertTrue(assertThrows(BadRequest.class, () -> ListQuery.parse(bad)).getMessage().contains("limit"), bad);
+            assertTrue(assertThrows(HttpFailure.class, () -> ListQuery.parse(bad)).getMessage().contains("limit"), bad);
         }
-        assertTrue(assertThrows(BadRequest.class, () -> ListQuery.parse("x=1")).getMessage().contains("?list"));
-        assertTrue(assertThrows(BadRequest.class, () -> ListQuery.parse("list&unlinked")).getMessage().contains("not both"));
-        assertTrue(assertThrows(BadRequest.class, () -> ListQuery.parse("list&start=%FF")).getMessage().contains("UTF-8"));
+        assertTrue(assertThrows(HttpFailure.class, () -> ListQuery.parse("x=1")).getMessage().contains("?list"));
+        assertTrue(assertThrows(HttpFailure.class, () -> ListQuery.parse("list&unlinked")).getMessage().contains("not both"));
+        assertTrue(assertThrows(HttpFailure.class, () -> ListQuery.parse("list&start=%FF")).getMessage().contains("UTF-8"));
     }
 }
