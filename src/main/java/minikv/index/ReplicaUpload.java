@@ -28,13 +28,13 @@ final class ReplicaUpload implements AutoCloseable {
      * How long a volume that still answers probes may stall a transfer. Far longer than
      * --voltimeout: a volume's disk flushing a few GiB of writeback can pause it for seconds.
      */
-    static final Duration STALL_LIMIT = Duration.ofSeconds(30);
+    private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
     /**
      * Bodies up to this size are handed to HttpURLConnection whole, to send at {@link #finish}:
      * it can then resend one on a fresh connection when a pooled connection turns out to have
      * been closed by the volume (restarted, say). In streaming mode it cannot.
      */
-    static final int SMALL_BODY = 64 * 1024;
+    private static final int SMALL_BODY = 64 * 1024;
     private static final int CHUNK = 64 * 1024;
 
     private final Volumes volumes;

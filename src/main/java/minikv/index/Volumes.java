@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The index's side of its volume servers: plain HTTP to nginx (HttpURLConnection, whose
@@ -28,6 +30,8 @@ import minikv.placement.VolumeHealth;
  * replica deletes, and a watchdog over uploads in flight.
  */
 final class Volumes implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Volumes.class);
 
     /** How often probes run, and how often the watchdog looks at uploads. */
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
@@ -48,8 +52,18 @@ final class Volumes implements AutoCloseable {
     /** Learns which volumes are up, then keeps watching. */
     void start() {
         health.start();
-        watchdog.scheduleWithFixedDelay(() -> uploads.forEach(ReplicaUpload::checkProgress),
-                WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(this::watch, WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void watch() {
+        for (ReplicaUpload upload : uploads) {
+            try {
+                upload.checkProgress();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: this one must go on.
+                log.error("the upload watchdog failed", e);
+            }
+        }
     }
 
     VolumeHealth health() {
