@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -286,15 +287,21 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private void printSummary(PrintWriter out, long elapsedNanos) {
-        int done = cyclesDone.get();
         double seconds = elapsedNanos / 1e9;
-        out.printf(Locale.ROOT, "%,d cycles in %.2f s: %.1f cycles/s, %d failures%n",
-                done, seconds, done / seconds, failures.get());
+        List<Latencies.Summary> summaries = Stream.of(putLatencies, redirectLatencies, fetchLatencies,
+                deleteLatencies, cycleLatencies).map(Latencies::summarize).toList();
+        // Only whole, correct cycles count towards the rate: a fast failure is no throughput.
+        int completed = summaries.get(summaries.size() - 1).count();
+        out.printf(Locale.ROOT, "%,d of %,d cycles completed in %.2f s: %.1f cycles/s, %d failures%n",
+                completed, cyclesDone.get(), seconds, completed / seconds, failures.get());
         out.printf(Locale.ROOT, "%-18s %8s %9s %9s %9s %9s%n", "latency (ms)", "count", "p50", "p90", "p99", "max");
-        for (Latencies l : List.of(putLatencies, redirectLatencies, fetchLatencies, deleteLatencies, cycleLatencies)) {
-            Latencies.Summary s = l.summarize();
-            out.printf(Locale.ROOT, "%-18s %8d %9.2f %9.2f %9.2f %9.2f%n", s.name(), s.count(),
-                    s.p50Nanos() / 1e6, s.p90Nanos() / 1e6, s.p99Nanos() / 1e6, s.maxNanos() / 1e6);
+        for (Latencies.Summary s : summaries) {
+            if (s.count() == 0) {
+                out.printf(Locale.ROOT, "%-18s %8d %9s %9s %9s %9s%n", s.name(), 0, "-", "-", "-", "-");
+            } else {
+                out.printf(Locale.ROOT, "%-18s %8d %9.2f %9.2f %9.2f %9.2f%n", s.name(), s.count(),
+                        s.p50Nanos() / 1e6, s.p90Nanos() / 1e6, s.p99Nanos() / 1e6, s.maxNanos() / 1e6);
+            }
         }
         if (failures.get() > 0) {
             out.printf(Locale.ROOT, "FAILED: %d failures%s; the first:%n", failures.get(),

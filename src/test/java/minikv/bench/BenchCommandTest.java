@@ -92,7 +92,7 @@ class BenchCommandTest {
     void cyclesEveryKeyAndLeavesNothingBehind() {
         Run run = bench("--keys", "200", "--workers", "4", "--size", "1000", "--index", indexUrl());
         assertEquals(0, run.exitCode(), run.out() + run.err());
-        assertTrue(run.out().contains("200 cycles in"), run.out());
+        assertTrue(run.out().contains("200 of 200 cycles completed"), run.out());
         assertTrue(run.out().contains("0 failures"), run.out());
         assertTrue(stored.isEmpty(), "keys left behind: " + stored.keySet());
     }
