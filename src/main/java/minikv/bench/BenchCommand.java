@@ -3,8 +3,11 @@ package minikv.bench;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -101,6 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "bench: %,d keys, %d workers, %,d-byte values, index %s%n", keys, workers, size, indexBase);
 
+        long cpuAtStart = processCpuNanos();
         long start = System.nanoTime();
         ScheduledExecutorService progress = startProgress(out, start);
         List<Thread> threads = new ArrayList<>();
@@ -119,7 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
             out.println();
         }
 
-        printSummary(out, elapsed);
+        printSummary(out, elapsed, cpuAtStart < 0 ? -1 : processCpuNanos() - cpuAtStart);
         return failures.get() == 0 ? 0 : 1;
     }
 
@@ -149,6 +153,15 @@ public final class BenchCommand implements Callable<Integer> {
             throw usage("--index must be a base URL like http://127.0.0.1:3000, not " + index);
         }
         return "http://" + uri.getRawAuthority();
+    }
+
+    /**
+     * The thrasher shares the cores with what it measures, so the summary says how much it took.
+     * -1 where the JVM cannot tell.
+     */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private ParameterException usage(String message) {
@@ -231,7 +244,8 @@ public final class BenchCommand implements Callable<Integer> {
     private record Response(int status, String location, byte[] body) {}
 
     private static Response exchange(String method, URL url, byte[] requestBody) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) url.openConnection();
+        // NO_PROXY skips the ProxySelector lookup that every openConnection() would otherwise make.
+        HttpURLConnection c = (HttpURLConnection) url.openConnection(Proxy.NO_PROXY);
         c.setRequestMethod(method);
         // Redirects are followed by hand, so that the index and the volume are timed apart.
         c.setInstanceFollowRedirects(false);
@@ -286,7 +300,8 @@ public final class BenchCommand implements Callable<Integer> {
         return timer;
     }
 
-    private void printSummary(PrintWriter out, long elapsedNanos) {
+    /** @param cpuNanos CPU time this JVM spent during the run, or -1 if unknown */
+    private void printSummary(PrintWriter out, long elapsedNanos, long cpuNanos) {
         double seconds = elapsedNanos / 1e9;
         List<Latencies.Summary> summaries = Stream.of(putLatencies, redirectLatencies, fetchLatencies,
                 deleteLatencies, cycleLatencies).map(Latencies::summarize).toList();
@@ -294,6 +309,11 @@ public final class BenchCommand implements Callable<Integer> {
         int completed = summaries.get(summaries.size() - 1).count();
         out.printf(Locale.ROOT, "%,d of %,d cycles completed in %.2f s: %.1f cycles/s, %d failures%n",
                 completed, cyclesDone.get(), seconds, completed / seconds, failures.get());
+        if (cpuNanos >= 0 && completed > 0) {
+            double cpuSeconds = cpuNanos / 1e9;
+            out.printf(Locale.ROOT, "client CPU: %.2f s, %.0f us per cycle, %.2f cores%n",
+                    cpuSeconds, cpuSeconds * 1e6 / completed, cpuSeconds / seconds);
+        }
         out.printf(Locale.ROOT, "%-18s %8s %9s %9s %9s %9s%n", "latency (ms)", "count", "p50", "p90", "p99", "max");
         for (Latencies.Summary s : summaries) {
             if (s.count() == 0) {
