@@ -128,7 +128,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** The index URL without a trailing slash, or a usage error for anything else than http://host:port. */
-    String validatedIndexBase() {
+    private String validatedIndexBase() {
         if (keys < 1) {
             throw usage("--keys must be at least 1, not " + keys);
         }
