@@ -14,7 +14,7 @@ final class PortConverter implements ITypeConverter<Integer> {
         try {
             port = Integer.parseInt(value.strip());
         } catch (NumberFormatException e) {
-            throw new TypeConversionException("port '" + value + "' is not a number");
+            throw new TypeConversionException("port " + value + " is not a number");
         }
         if (port < 1 || port > MAX_PORT) {
             throw new TypeConversionException("port " + port + " is out of range 1-" + MAX_PORT);
