@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
                     + "index's 302 from its volume (value checked byte for byte), then DELETEd (expects 204).",
             "Prints cycles/s and latency percentiles per request; exits 1 if any request failed."},
         footer = {"", "The client shares the machine with what it measures. In runs of seconds, "
-                + "java -XX:TieredStopAtLevel=1 -jar minikv.jar bench ... spends about 40% less client CPU "
+                + "java -XX:TieredStopAtLevel=1 -jar minikv.jar bench ... spends about 40%% less client CPU "
                 + "(scripts/bench runs it so)."})
 public final class BenchCommand implements Callable<Integer> {
 
