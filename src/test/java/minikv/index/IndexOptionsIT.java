@@ -73,9 +73,8 @@ class IndexOptionsIT {
             HttpResponse<byte[]> get = Http.get(cluster.url("/plain"));
             assertFalse(get.headers().firstValue("Content-Md5").isPresent());
             // One subvolume: no svXX level, files straight under the volume's directory.
-            assertTrue(get.headers().firstValue("Location").orElseThrow().endsWith(":"
-                    + cluster.volumes().get(0).port() + Placement.path("/plain"))
-                    || !get.headers().firstValue("Location").orElseThrow().contains("/sv"));
+            String location = get.headers().firstValue("Location").orElseThrow();
+            assertTrue(location.endsWith(Placement.path("/plain")) && !location.contains("/sv"), location);
             String wrongMd5 = Base64.getEncoder().encodeToString(Placement.md5(bytes("w")));
             assertEquals(400, Http.put(cluster.url("/checked"), bytes("v"), "Content-MD5", wrongMd5).statusCode(),
                     "a Content-MD5 sent by the client is checked even with --no-md5");
@@ -83,14 +82,21 @@ class IndexOptionsIT {
     }
 
     @Test
-    void sigtermStopsCleanlyAndTheDatabaseReopens() {
+    void sigtermStopsCleanlyAndRecordsKeepTheirLocationsAcrossAPlacementChange() {
         try (Cluster cluster = Cluster.start(dir, 3)) {
             assertEquals(201, Http.put(cluster.url("/survivor"), bytes("still here")).statusCode());
+            String before = Http.get(cluster.url("/survivor")).headers().firstValue("Key-Volumes").orElseThrow();
             long start = System.nanoTime();
             cluster.stopIndex();
             assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos());
-            cluster.startIndex();
+
+            cluster.startIndex("--subvolumes", "7");
+            HttpResponse<byte[]> get = Http.get(cluster.url("/survivor"));
+            assertEquals(before, get.headers().firstValue("Key-Volumes").orElseThrow());
+            assertEquals("unbalanced", get.headers().firstValue("Key-Balance").orElseThrow());
             assertArrayEquals(bytes("still here"), cluster.read("/survivor"));
+            assertEquals(201, Http.put(cluster.url("/newcomer"), bytes("n")).statusCode());
+            assertEquals("balanced", Http.get(cluster.url("/newcomer")).headers().firstValue("Key-Balance").orElseThrow());
         }
     }
 }
