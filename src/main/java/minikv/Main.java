@@ -1,5 +1,6 @@
 package minikv;
 
+import minikv.bench.BenchCommand;
 import minikv.index.IndexCommand;
 import minikv.volume.VolumeCommand;
 import picocli.CommandLine;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A distributed blob store: nginx volume servers and one index server.",
-        subcommands = {CommandLine.HelpCommand.class, VolumeCommand.class, IndexCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, VolumeCommand.class, IndexCommand.class, BenchCommand.class})
 public final class Main {
 
     public static void main(String[] args) {
