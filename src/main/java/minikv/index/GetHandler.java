@@ -32,14 +32,17 @@ final class GetHandler implements HttpHandler {
     private final Placement placement;
     private final VolumeHealth health;
     private final String fallback;
+    private final ReplicaLinks links;
     private final HttpHandler list;
 
     /** @param fallback where to redirect misses ({@code host:port}), or null to answer 404 */
-    GetHandler(IndexStore store, Placement placement, VolumeHealth health, String fallback, HttpHandler list) {
+    GetHandler(IndexStore store, Placement placement, VolumeHealth health, String fallback, ReplicaLinks links,
+            HttpHandler list) {
         this.store = store;
         this.placement = placement;
         this.health = health;
         this.fallback = fallback;
+        this.links = links;
         this.list = list;
     }
 
@@ -62,7 +65,7 @@ final class GetHandler implements HttpHandler {
             return;
         }
         HeaderMap headers = exchange.getResponseHeaders();
-        headers.put(Headers.LOCATION, Volumes.replicaUrl(location, key.bytes()));
+        headers.put(Headers.LOCATION, links.to(location, key.bytes()));
         headers.put(Headers.CONTENT_LENGTH, "0");
         String md5 = record.md5Hex();
         if (md5 != null) {

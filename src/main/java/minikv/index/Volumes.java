@@ -7,6 +7,7 @@ import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
+import minikv.security.ClusterSecret;
 
 /**
  * The index's side of its volume servers: plain HTTP to nginx (HttpURLConnection, whose
@@ -30,14 +32,17 @@ final class Volumes implements AutoCloseable {
     private static final long WATCHDOG_MS = 100;
 
     private final Duration timeout;
+    /** Sent with every request to a replica: volumes started with the secret refuse writes without it. */
+    private final Optional<ClusterSecret> secret;
     private final VolumeHealth health;
     private final ExecutorService parallel = Executors.newCachedThreadPool(daemon("volume-io"));
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("volume-watchdog"));
     private final Set<ReplicaUpload> uploads = ConcurrentHashMap.newKeySet();
 
     /** @param timeout the longest a volume may take to accept a connection or answer a probe or delete */
-    Volumes(List<String> volumes, Duration timeout) {
+    Volumes(List<String> volumes, Duration timeout, Optional<ClusterSecret> secret) {
         this.timeout = timeout;
+        this.secret = secret;
         this.health = new VolumeHealth(volumes, this::probe, PROBE_INTERVAL);
     }
 
@@ -120,6 +125,7 @@ final class Volumes implements AutoCloseable {
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout((int) timeout.toMillis());
         c.setReadTimeout((int) readTimeout.toMillis());
+        secret.ifPresent(s -> c.setRequestProperty(ClusterSecret.HEADER, s.reveal()));
         return c;
     }
 
