@@ -73,7 +73,7 @@ public final class IndexServer implements AutoCloseable {
 
     private final IndexStore store;
     private final Volumes volumes;
-    private final Recovery recovery;
+    private final Settler settler;
     private final GracefulShutdownHandler front;
     private final Undertow undertow;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -84,24 +84,20 @@ public final class IndexServer implements AutoCloseable {
         this.volumes = volumes;
         KeyClaims claims = new KeyClaims();
         Eraser eraser = new Eraser(store, volumes);
-        this.recovery = new Recovery(store, eraser, claims);
+        this.settler = new Settler(store, eraser, claims);
 
         HttpHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links,
                 new BlockingHandler(new ListHandler(store)));
-        HttpHandler put = new PutHandler(store, placement, volumes, eraser, claims, config.md5());
+        HttpHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, config.md5());
         HttpHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
                 .on("HEAD", new KeyHandler(get))
-                // Clients like curl send large bodies only after "100 Continue", sent on first read.
-                .on("PUT", new KeyHandler(new HttpContinueReadHandler(new BlockingHandler(put))))
+                .on("PUT", new KeyHandler(bodyReading(put, config.writeTimeout())))
                 .on("DELETE", new KeyHandler(new BlockingHandler(delete)))
                 .on("UNLINK", new KeyHandler(new BlockingHandler(LinkHandler.unlink(store, claims))))
                 .on("RELINK", new KeyHandler(new BlockingHandler(LinkHandler.relink(store, claims))));
-        // A PUT whose client sends nothing for --write-timeout is dropped and rolled back,
-        // which frees its key and its worker thread.
-        this.front = new GracefulShutdownHandler(BlockingReadTimeoutHandler.builder()
-                .readTimeout(config.writeTimeout()).nextHandler(router).build());
+        this.front = new GracefulShutdownHandler(router);
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
                 .setWorkerThreads(WORKER_THREADS)
@@ -121,6 +117,19 @@ public final class IndexServer implements AutoCloseable {
     }
 
     /**
+     * Runs {@code handler} on a worker, reading the request body with blocking I/O: sends
+     * "100 Continue" on the first read (curl waits for it before sending a large body), and
+     * drops a client that sends nothing for {@code writeTimeout} in the middle of its body: the
+     * PUT is then rolled back, which frees its key and its worker thread.
+     */
+    private static HttpHandler bodyReading(HttpHandler handler, Duration writeTimeout) {
+        return new HttpContinueReadHandler(BlockingReadTimeoutHandler.builder()
+                .readTimeout(writeTimeout)
+                .nextHandler(new BlockingHandler(handler))
+                .build());
+    }
+
+    /**
      * Opens the store, learns which volumes are up, rolls back unfinished writes, then listens.
      *
      * @throws IllegalArgumentException for a configuration that cannot work
@@ -136,13 +145,13 @@ public final class IndexServer implements AutoCloseable {
         try {
             volumes.start();
             server = new IndexServer(config, placement, links, store, volumes);
-            server.recovery.start();
+            server.settler.start();
             step = "listen on " + config.bind() + ":" + config.port();
             server.undertow.start();
             return server;
         } catch (RuntimeException e) {
             if (server != null) {
-                server.recovery.close();
+                server.settler.close();
             }
             volumes.close();
             store.close();
@@ -166,7 +175,7 @@ public final class IndexServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
-        recovery.close();
+        settler.close();
         volumes.close();
         store.close();
         closed.countDown();

@@ -44,14 +44,17 @@ final class PutHandler extends KeyChangeHandler {
     private final Placement placement;
     private final Volumes volumes;
     private final Eraser eraser;
+    private final Settler settler;
     private final boolean computeMd5;
 
-    PutHandler(IndexStore store, Placement placement, Volumes volumes, Eraser eraser, KeyClaims claims, boolean computeMd5) {
+    PutHandler(IndexStore store, Placement placement, Volumes volumes, Eraser eraser, Settler settler, KeyClaims claims,
+               boolean computeMd5) {
         super(claims);
         this.store = store;
         this.placement = placement;
         this.volumes = volumes;
         this.eraser = eraser;
+        this.settler = settler;
         this.computeMd5 = computeMd5;
     }
 
@@ -150,8 +153,8 @@ final class PutHandler extends KeyChangeHandler {
                 store.remove(key.bytes());
             }
         } catch (VolumeFailure | RuntimeException e) {
-            log.warn("PUT {} failed and is not rolled back yet ({}); its record stays PENDING until a DELETE, PUT"
-                    + " or restart of the index removes it", key, e.getMessage());
+            log.warn("PUT {} failed and cannot be rolled back yet: {}; retrying in the background", key, e.getMessage());
+            settler.settleLater(key); // until then the key stays PENDING: absent to readers
         }
     }
 

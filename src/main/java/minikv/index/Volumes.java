@@ -3,7 +3,10 @@ package minikv.index;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
 import minikv.security.ClusterSecret;
@@ -76,7 +80,7 @@ final class Volumes implements AutoCloseable {
      */
     void deleteAll(List<String> locations, byte[] key) throws VolumeFailure {
         List<CompletableFuture<VolumeFailure>> deletes = locations.stream()
-                .map(location -> CompletableFuture.supplyAsync(() -> delete(location, key), parallel))
+                .map(location -> inParallel(() -> delete(location, key)))
                 .toList();
         for (CompletableFuture<VolumeFailure> delete : deletes) {
             VolumeFailure failure = delete.join();
@@ -86,6 +90,11 @@ final class Volumes implements AutoCloseable {
         }
     }
 
+    /** Runs a blocking call to a volume on a thread of its own, so that calls to volumes overlap. */
+    <T> CompletableFuture<T> inParallel(Supplier<T> call) {
+        return CompletableFuture.supplyAsync(call, parallel);
+    }
+
     private VolumeFailure delete(String location, byte[] key) {
         try {
             HttpURLConnection c = connect(location, key, "DELETE", timeout);
@@ -93,9 +102,20 @@ final class Volumes implements AutoCloseable {
             drain(c);
             return code / 100 == 2 || code == 404 ? null : VolumeFailure.answered(location, "DELETE", code);
         } catch (IOException e) {
-            health.reportFailure(location, e.toString());
-            return VolumeFailure.unreachable(location, e);
+            return failed(location, e);
         }
+    }
+
+    /**
+     * A request to {@code location} failed. A refused connection or a timeout means the volume
+     * is down until a probe says otherwise; a connection cut short may just have been a pooled
+     * one the volume had closed, so it says nothing about the volume.
+     */
+    VolumeFailure failed(String location, IOException e) {
+        if (e instanceof ConnectException || e instanceof SocketTimeoutException || e instanceof NoRouteToHostException) {
+            health.reportFailure(location, e.toString());
+        }
+        return VolumeFailure.unreachable(location, e);
     }
 
     /** A probe: any HTTP answer to {@code HEAD /} means the volume is up. */
