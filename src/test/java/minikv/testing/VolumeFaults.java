@@ -2,11 +2,9 @@ package minikv.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What can happen to a volume server, done to a real one: stopped cleanly, hung (its nginx
@@ -43,7 +41,7 @@ public final class VolumeFaults implements AutoCloseable {
     /** SIGSTOP to the nginx master and every worker; the launcher sees nothing wrong. */
     public void hang(VolumeProcess volume) {
         for (long pid : nginxPids(volume)) {
-            signal(pid, "STOP");
+            Signals.send(pid, "STOP");
             hung.add(pid);
         }
     }
@@ -52,7 +50,7 @@ public final class VolumeFaults implements AutoCloseable {
     public void resumeAll() {
         for (long pid : hung) {
             if (ProcessHandle.of(pid).isPresent()) {
-                signal(pid, "CONT");
+                Signals.send(pid, "CONT");
             }
         }
         hung.clear();
@@ -62,7 +60,7 @@ public final class VolumeFaults implements AutoCloseable {
     public void kill(VolumeProcess volume) {
         List<Long> nginx = nginxPids(volume);
         volume.launcher().signal("KILL");
-        volume.launcher().waitFor(java.time.Duration.ofSeconds(10));
+        volume.launcher().waitFor(Duration.ofSeconds(10));
         for (long pid : nginx) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
@@ -87,19 +85,5 @@ public final class VolumeFaults implements AutoCloseable {
             fail("nginx master " + master + " has no workers");
         }
         return pids;
-    }
-
-    private static void signal(long pid, String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                fail("kill -" + signal + " " + pid + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail("interrupted while signalling " + pid);
-        }
     }
 }
