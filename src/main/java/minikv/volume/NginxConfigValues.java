@@ -25,6 +25,7 @@ final class NginxConfigValues {
         values.put("listen", listenAddress(settings.bindAddress(), settings.port()));
         values.put("root", configPath(files.volumeDir()));
         values.put("runtime_dir", configPath(files.runtimeDir()));
+        values.put("body_temp_dir", configPath(files.bodyTempDir()));
         values.put("pid_file", configPath(files.pidFile()));
         values.put("access_log", settings.accessLog() ? configPath(files.accessLog()) : "off");
         values.put("user_directive", userDirective(settings.workerUser()));
