@@ -148,6 +148,19 @@ public final class Cluster implements AutoCloseable {
         return files;
     }
 
+    /** PUT bodies still in the volumes' nginx temp directories: partial uploads nobody will finish. */
+    public List<Path> partialUploads() {
+        List<Path> partial = new ArrayList<>();
+        for (VolumeProcess v : volumes) {
+            try (Stream<Path> walk = Files.walk(v.dir().resolve(".minikv/client_body_temp"))) {
+                walk.filter(Files::isRegularFile).forEach(partial::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return partial;
+    }
+
     /** The files on the volumes that hold a replica of {@code key}. */
     public List<Path> replicaFiles(String key) {
         String path = Placement.path(key);

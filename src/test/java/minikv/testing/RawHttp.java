@@ -35,9 +35,13 @@ public final class RawHttp implements AutoCloseable {
         }
     }
 
-    /** The request line and headers of a PUT whose body is {@code contentLength} bytes long. */
+    /**
+     * The request line and headers of a PUT whose body is {@code contentLength} bytes long; the
+     * server closes the connection once it has answered.
+     */
     public static String putHead(String path, long contentLength) {
-        return "PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + contentLength + "\r\n\r\n";
+        return "PUT " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: " + contentLength
+                + "\r\n\r\n";
     }
 
     public RawHttp send(String text) {
