@@ -181,13 +181,15 @@ class VolumeFaultIT {
             HttpResponse<byte[]> redirect = Http.get(cluster.url(key));
             if (redirect.statusCode() == 302) {
                 try {
-                    HttpURLConnection replica = open(redirect.headers().firstValue("Location").orElseThrow());
-                    try (InputStream in = replica.getInputStream()) {
-                        assertArrayEquals(expected.get(key), in.readAllBytes(), key);
+                    HttpResponse<byte[]> value = Http.get(redirect.headers().firstValue("Location").orElseThrow(),
+                            CLIENT_TIMEOUT);
+                    if (value.statusCode() == 200) {
+                        assertArrayEquals(expected.get(key), value.body(), key);
                         return;
                     }
-                } catch (IOException e) {
-                    lastProblem = e.toString();
+                    lastProblem = "replica answered " + value.statusCode();
+                } catch (UncheckedIOException e) {
+                    lastProblem = e.getCause().toString();
                 }
             } else {
                 lastProblem = "index answered " + redirect.statusCode();
@@ -218,13 +220,11 @@ class VolumeFaultIT {
         expected.put(key, value);
     }
 
+    /** A download of the key's replica straight from {@code volume}, with a careful client's timeouts. */
     private static HttpURLConnection openReplica(VolumeProcess volume, String key) throws IOException {
         String location = cluster.locations(key).stream()
                 .filter(l -> Placement.volumeOf(l).equals(volume.address())).findFirst().orElseThrow();
-        return open(Volumes.replicaUrl(location, key.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static HttpURLConnection open(String url) throws IOException {
+        String url = Volumes.replicaUrl(location, key.getBytes(StandardCharsets.UTF_8));
         HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
         c.setConnectTimeout((int) CLIENT_TIMEOUT.toMillis());
         c.setReadTimeout((int) CLIENT_TIMEOUT.toMillis());
