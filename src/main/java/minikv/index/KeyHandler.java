@@ -2,33 +2,39 @@ package minikv.index;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 import minikv.placement.Placement;
 
 /**
- * Decodes the request path into a {@link Key} for the handlers after it; refuses paths that
+ * Decodes the request path into a {@link Key} for the handler after it; refuses paths that
  * are not keys (400) and keys too long to be a file name on a volume (414).
  */
 final class KeyHandler implements HttpHandler {
 
-    private static final AttachmentKey<Key> KEY = AttachmentKey.create(Key.class);
+    private final KeyedHandler next;
 
-    private final HttpHandler next;
-
-    KeyHandler(HttpHandler next) {
+    KeyHandler(KeyedHandler next) {
         this.next = next;
     }
 
-    static Key keyOf(HttpServerExchange exchange) {
-        return exchange.getAttachment(KEY);
+    /**
+     * The request path exactly as sent, still percent-encoded (the server is set not to decode
+     * URLs: see {@link Key}). Not {@code getRequestPath()}: Undertow cuts {@code ;params} from
+     * it, and {@code /a;b} is a key like any other.
+     */
+    static String rawPath(HttpServerExchange exchange) {
+        String uri = exchange.getRequestURI();
+        if (exchange.isHostIncludedInRequestURI()) { // absolute form: http://host:port/path
+            int path = uri.indexOf('/', uri.indexOf("//") + 2);
+            return path < 0 ? "/" : uri.substring(path);
+        }
+        return uri;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         Key key;
         try {
-            // Raw, because the server is set not to decode URLs: see Key.
-            key = Key.fromRawPath(exchange.getRequestPath());
+            key = Key.fromRawPath(rawPath(exchange));
         } catch (HttpFailure bad) {
             Responses.failure(exchange, bad);
             return;
@@ -38,7 +44,6 @@ final class KeyHandler implements HttpHandler {
                     "key too long: its base64 file name would exceed " + Placement.MAX_NAME_BYTES + " characters"));
             return;
         }
-        exchange.putAttachment(KEY, key);
-        next.handleRequest(exchange);
+        next.handleRequest(exchange, key);
     }
 }

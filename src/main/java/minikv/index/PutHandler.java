@@ -146,7 +146,9 @@ final class PutHandler extends KeyChangeHandler {
     private void rollBack(Key key, Record old, Record pending, boolean replicasMayExist) {
         try {
             if (replicasMayExist) {
-                eraser.erase(key, pending); // some volumes may have the whole value
+                // Some volumes may have the whole value. Over an unlinked key, they replaced its
+                // old replicas in place: the key goes altogether rather than half-restored.
+                eraser.erase(key, pending);
             } else if (old != null) {
                 store.put(key.bytes(), old); // no volume got the last byte: nothing changed there
             } else {

@@ -6,8 +6,8 @@ import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
 import minikv.placement.Placement;
 
 /**
@@ -28,13 +28,13 @@ final class ReplicaUpload implements AutoCloseable {
      * How long a volume that still answers probes may stall a transfer. Far longer than
      * --voltimeout: a volume's disk flushing a few GiB of writeback can pause it for seconds.
      */
-    static final Duration STALL_LIMIT = Duration.ofSeconds(30);
+    private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
     /**
      * Bodies up to this size are handed to HttpURLConnection whole, to send at {@link #finish}:
      * it can then resend one on a fresh connection when a pooled connection turns out to have
      * been closed by the volume (restarted, say). In streaming mode it cannot.
      */
-    static final int SMALL_BODY = 64 * 1024;
+    private static final int SMALL_BODY = 64 * 1024;
     private static final int CHUNK = 64 * 1024;
 
     private final Volumes volumes;
@@ -103,19 +103,12 @@ final class ReplicaUpload implements AutoCloseable {
      * @throws VolumeFailure if any volume did not store its replica (others may have)
      */
     void finish() throws VolumeFailure {
-        List<CompletableFuture<VolumeFailure>> answers = new ArrayList<>();
+        List<Supplier<VolumeFailure>> answers = new ArrayList<>();
         for (int i = 0; i < bodies.length; i++) {
             int replica = i;
-            answers.add(volumes.inParallel(() -> finish(replica)));
+            answers.add(() -> finish(replica));
         }
-        VolumeFailure first = null;
-        for (CompletableFuture<VolumeFailure> answer : answers) {
-            VolumeFailure failure = answer.join();
-            first = first == null ? failure : first;
-        }
-        if (first != null) {
-            throw first;
-        }
+        volumes.allAtOnce(answers);
         finished = true;
     }
 

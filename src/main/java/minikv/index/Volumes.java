@@ -23,6 +23,8 @@ import java.util.function.Supplier;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
 import minikv.security.ClusterSecret;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The index's side of its volume servers: plain HTTP to nginx (HttpURLConnection, whose
@@ -30,6 +32,8 @@ import minikv.security.ClusterSecret;
  * replica deletes, and a watchdog over uploads in flight.
  */
 final class Volumes implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Volumes.class);
 
     /** How often probes run, and how often the watchdog looks at uploads. */
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
@@ -53,8 +57,18 @@ final class Volumes implements AutoCloseable {
     /** Learns which volumes are up, then keeps watching. */
     void start() {
         health.start();
-        watchdog.scheduleWithFixedDelay(() -> uploads.forEach(ReplicaUpload::checkProgress),
-                WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(this::watch, WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void watch() {
+        for (ReplicaUpload upload : uploads) {
+            try {
+                upload.checkProgress();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: this one must go on.
+                log.error("the upload watchdog failed", e);
+            }
+        }
     }
 
     VolumeHealth health() {
@@ -79,20 +93,27 @@ final class Volumes implements AutoCloseable {
      * @throws VolumeFailure the first failure, once every delete has finished
      */
     void deleteAll(List<String> locations, byte[] key) throws VolumeFailure {
-        List<CompletableFuture<VolumeFailure>> deletes = locations.stream()
-                .map(location -> inParallel(() -> delete(location, key)))
-                .toList();
-        for (CompletableFuture<VolumeFailure> delete : deletes) {
-            VolumeFailure failure = delete.join();
-            if (failure != null) {
-                throw failure;
-            }
-        }
+        allAtOnce(locations.stream().<Supplier<VolumeFailure>>map(location -> () -> delete(location, key)).toList());
     }
 
-    /** Runs a blocking call to a volume on a thread of its own, so that calls to volumes overlap. */
-    <T> CompletableFuture<T> inParallel(Supplier<T> call) {
-        return CompletableFuture.supplyAsync(call, parallel);
+    /**
+     * Makes blocking calls to volumes at the same time, the last on this thread, and waits for
+     * all of them.
+     *
+     * @throws VolumeFailure the first failure any call returned
+     */
+    void allAtOnce(List<Supplier<VolumeFailure>> calls) throws VolumeFailure {
+        List<CompletableFuture<VolumeFailure>> others = calls.subList(0, calls.size() - 1).stream()
+                .map(call -> CompletableFuture.supplyAsync(call, parallel))
+                .toList();
+        VolumeFailure failure = calls.get(calls.size() - 1).get();
+        for (CompletableFuture<VolumeFailure> other : others) {
+            VolumeFailure f = other.join();
+            failure = failure == null ? f : failure;
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private VolumeFailure delete(String location, byte[] key) {

@@ -175,6 +175,11 @@ class IndexIT {
             assertEquals(201, put(key, value), key);
             assertArrayEquals(value, cluster.read(key), key);
         }
+        // A ;param is part of the key, sent raw or encoded (Undertow alone would cut it off).
+        assertEquals(201, Http.put(cluster.url("/matrix;a=1/b;c"), bytes("m")).statusCode());
+        assertArrayEquals(bytes("m"), cluster.read("/matrix;a=1/b;c"));
+        assertEquals(403, Http.put(cluster.url("/matrix%3Ba=1/b%3Bc"), bytes("m")).statusCode());
+        assertEquals(404, Http.get(cluster.url("/matrix")).statusCode());
         // %2F is a slash like any other: the same key as the plain path.
         assertArrayEquals(bytes("value of /deep/path/to/some/key.txt"), cluster.read("/deep/path/to/some/key.txt"));
         assertEquals(302, Http.get(cluster.url("/deep%2Fpath%2Fto/some/key.txt")).statusCode());
