@@ -150,6 +150,21 @@ class SignedReadsIT {
         assertEquals(200, Http.get(listing, ClusterSecret.HEADER, SECRET).statusCode());
     }
 
+    @Test
+    void theIndexRefusesToStartWithoutAUsableSecret() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty-secret"), "");
+        JarProcess signedWithoutSecret = JarProcess.start("index", "--bind", "127.0.0.1", "--signed-reads",
+                cluster.volumes().get(0).address());
+        JarProcess emptySecret = JarProcess.start("index", "--bind", "127.0.0.1", "--secret-file", empty.toString(),
+                cluster.volumes().get(0).address());
+
+        assertEquals(2, signedWithoutSecret.waitFor(Duration.ofSeconds(20)));
+        assertTrue(signedWithoutSecret.output().contains("--signed-reads needs --secret-file"), signedWithoutSecret.output());
+        assertEquals(1, emptySecret.waitFor(Duration.ofSeconds(20)));
+        assertTrue(emptySecret.output().contains("index: secret file " + empty + ": the secret is empty"),
+                emptySecret.output());
+    }
+
     private static String location(String method, String key) {
         HttpResponse<byte[]> redirect = Http.send(method, cluster.url(key));
         assertEquals(302, redirect.statusCode(), method + " " + key + ": " + body(redirect));
