@@ -40,7 +40,7 @@ final class Volumes implements AutoCloseable {
     private static final long WATCHDOG_MS = 100;
 
     private final Duration timeout;
-    /** Sent with every request to a replica: volumes started with the secret refuse writes without it. */
+    /** Sent with every request to a volume: volumes started with the secret refuse writes without it. */
     private final Optional<ClusterSecret> secret;
     private final VolumeHealth health;
     private final ExecutorService parallel = Executors.newCachedThreadPool(daemon("volume-io"));
@@ -146,6 +146,7 @@ final class Volumes implements AutoCloseable {
             c.setRequestMethod("HEAD");
             c.setConnectTimeout((int) timeout.toMillis());
             c.setReadTimeout((int) timeout.toMillis());
+            sendSecret(c); // a volume with --signed-reads serves only signed links or the secret
             c.getResponseCode();
             drain(c);
             return null;
@@ -166,8 +167,12 @@ final class Volumes implements AutoCloseable {
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout((int) timeout.toMillis());
         c.setReadTimeout((int) readTimeout.toMillis());
-        secret.ifPresent(s -> c.setRequestProperty(ClusterSecret.HEADER, s.reveal()));
+        sendSecret(c);
         return c;
+    }
+
+    private void sendSecret(HttpURLConnection c) {
+        secret.ifPresent(s -> c.setRequestProperty(ClusterSecret.HEADER, s.reveal()));
     }
 
     /** Reads what is left of an answer so that its connection goes back to the keep-alive pool. */
