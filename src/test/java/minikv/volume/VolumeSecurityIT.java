@@ -150,6 +150,18 @@ class VolumeSecurityIT {
                 badNetwork.output());
     }
 
+    @Test
+    void signedReadsOnAnNginxWithoutSecureLinkStopWithTheReason() throws IOException {
+        Path nginx = Files.writeString(dir.resolve("nginx-without-secure-link"), "#!/bin/sh\n"
+                + "echo 'configure arguments: --with-http_dav_module' >&2\n");
+        Files.setPosixFilePermissions(nginx, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        JarProcess launcher = volume("--nginx", nginx.toString(), "--secret-file", secretFile.toString(), "--signed-reads");
+
+        assertEquals(1, launcher.waitFor(QUICKLY));
+        assertTrue(launcher.output().contains(nginx + " was built without the secure_link module"), launcher.output());
+    }
+
     private static JarProcess volume(String... options) {
         return VolumeBadInputIT.volume(Integer.toString(FreePorts.next()), dir.resolve("never-started").toString(), options);
     }
