@@ -3,8 +3,10 @@ package minikv.index;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import minikv.security.ClusterSecret;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,6 +65,25 @@ public final class IndexCommand implements Callable<Integer> {
                     + " a Content-MD5 request header is checked either way)")
     boolean md5;
 
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = "the cluster secret, sent with every write to the volumes (start them with the same"
+                    + " --secret-file); make one with: openssl rand -hex 32 > FILE")
+    Path secretFile;
+
+    @Option(names = "--signed-reads",
+            description = "redirect reads to links signed with the secret that expire after --link-ttl (start the"
+                    + " volumes with --signed-reads too); needs --secret-file")
+    boolean signedReads;
+
+    @Option(names = "--link-ttl", defaultValue = "60s", converter = Durations.class,
+            description = "how long a signed read link works, at least 1s (default: ${DEFAULT-VALUE})")
+    Duration linkTtl;
+
+    @Option(names = "--write-timeout", defaultValue = "60s", converter = Durations.class,
+            description = "a PUT whose client sends nothing for this long is dropped and rolled back, freeing"
+                    + " its key; at most 5m (default: ${DEFAULT-VALUE})")
+    Duration writeTimeout;
+
     @Override
     public Integer call() throws InterruptedException {
         for (String volume : volumes) {
@@ -76,10 +97,18 @@ public final class IndexCommand implements Callable<Integer> {
         // have a PUT in flight to each volume. Read once, so set before the first connection.
         System.setProperty("http.maxConnections", Integer.toString(IndexServer.WORKER_THREADS));
 
+        Optional<ClusterSecret> secret;
+        try {
+            secret = Optional.ofNullable(secretFile).map(ClusterSecret::read);
+        } catch (IllegalArgumentException e) {
+            System.err.println("index: " + e.getMessage());
+            return 1;
+        }
+
         IndexServer server;
         try {
             server = IndexServer.start(new IndexServer.Config(volumes, bind, port, db, replicas, subvolumes,
-                    fallback, protect, volumeTimeout, md5));
+                    fallback, protect, volumeTimeout, md5, secret, signedReads, linkTtl, writeTimeout));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (IllegalStateException e) {

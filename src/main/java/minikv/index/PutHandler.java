@@ -16,6 +16,7 @@ import minikv.store.IndexStore;
 import minikv.store.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.channels.ReadTimeoutException;
 
 /**
  * PUT /key: stores a value on all its replicas, all or nothing, and answers 201 only once that
@@ -59,6 +60,11 @@ final class PutHandler extends KeyChangeHandler {
 
     @Override
     int change(HttpServerExchange exchange, Key key) throws HttpFailure {
+        if (Placement.nameEndsInSlash(key.bytes())) {
+            throw HttpFailure.badRequest("key " + key + " cannot be stored: its file name on the volumes, "
+                    + Base64.getEncoder().encodeToString(key.bytes()) + " (the key in base64, as minikeyvalue lays"
+                    + " values out), would end in '/', which no file name can; nothing stored");
+        }
         long length = exchange.getRequestContentLength(); // -1 when chunked
         boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
         if (length == 0 || (length < 0 && !chunked)) {
@@ -181,6 +187,8 @@ final class PutHandler extends KeyChangeHandler {
     private static int read(InputStream body, byte[] buffer, int offset) throws HttpFailure {
         try {
             return body.read(buffer, offset, buffer.length - offset);
+        } catch (ReadTimeoutException e) {
+            throw new HttpFailure(408, "the client sent no data for --write-timeout; nothing stored");
         } catch (IOException e) {
             throw HttpFailure.badRequest("the request body ended early (" + e.getMessage() + "); nothing stored");
         }

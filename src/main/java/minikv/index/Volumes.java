@@ -10,6 +10,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
+import minikv.security.ClusterSecret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +40,17 @@ final class Volumes implements AutoCloseable {
     private static final long WATCHDOG_MS = 100;
 
     private final Duration timeout;
+    /** Sent with every request to a volume: volumes started with the secret refuse writes without it. */
+    private final Optional<ClusterSecret> secret;
     private final VolumeHealth health;
     private final ExecutorService parallel = Executors.newCachedThreadPool(daemon("volume-io"));
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("volume-watchdog"));
     private final Set<ReplicaUpload> uploads = ConcurrentHashMap.newKeySet();
 
     /** @param timeout the longest a volume may take to accept a connection or answer a probe or delete */
-    Volumes(List<String> volumes, Duration timeout) {
+    Volumes(List<String> volumes, Duration timeout, Optional<ClusterSecret> secret) {
         this.timeout = timeout;
+        this.secret = secret;
         this.health = new VolumeHealth(volumes, this::probe, PROBE_INTERVAL);
     }
 
@@ -141,6 +146,7 @@ final class Volumes implements AutoCloseable {
             c.setRequestMethod("HEAD");
             c.setConnectTimeout((int) timeout.toMillis());
             c.setReadTimeout((int) timeout.toMillis());
+            sendSecret(c); // a volume with --signed-reads serves only signed links or the secret
             c.getResponseCode();
             drain(c);
             return null;
@@ -161,7 +167,12 @@ final class Volumes implements AutoCloseable {
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout((int) timeout.toMillis());
         c.setReadTimeout((int) readTimeout.toMillis());
+        sendSecret(c);
         return c;
+    }
+
+    private void sendSecret(HttpURLConnection c) {
+        secret.ifPresent(s -> c.setRequestProperty(ClusterSecret.HEADER, s.reveal()));
     }
 
     /** Reads what is left of an answer so that its connection goes back to the keep-alive pool. */
