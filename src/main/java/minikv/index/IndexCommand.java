@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import minikv.ops.OpsOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,6 +21,7 @@ import picocli.CommandLine.Spec;
             "Runs the index server: the HTTP front of the store (minikeyvalue's API).",
             "GET/HEAD redirect to a replica, PUT writes every replica at once (all or nothing),",
             "DELETE, UNLINK, RELINK, and GET /prefix?list or ?unlinked list keys.",
+            "Metrics, health checks and a status page are on a separate admin port.",
             "Stops cleanly on SIGTERM."})
 public final class IndexCommand implements Callable<Integer> {
 
@@ -63,6 +66,9 @@ public final class IndexCommand implements Callable<Integer> {
                     + " a Content-MD5 request header is checked either way)")
     boolean md5;
 
+    @Mixin
+    OpsOptions ops;
+
     @Override
     public Integer call() throws InterruptedException {
         for (String volume : volumes) {
@@ -71,7 +77,6 @@ public final class IndexCommand implements Callable<Integer> {
         if (fallback != null) {
             requireHostPort("--fallback", fallback);
         }
-        quietLibraryLogs();
         // HttpURLConnection keeps 5 idle connections per volume by default; every worker may
         // have a PUT in flight to each volume. Read once, so set before the first connection.
         System.setProperty("http.maxConnections", Integer.toString(IndexServer.WORKER_THREADS));
@@ -79,7 +84,7 @@ public final class IndexCommand implements Callable<Integer> {
         IndexServer server;
         try {
             server = IndexServer.start(new IndexServer.Config(volumes, bind, port, db, replicas, subvolumes,
-                    fallback, protect, volumeTimeout, md5));
+                    fallback, protect, volumeTimeout, md5), ops.config(port, bind));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (IllegalStateException e) {
@@ -97,13 +102,6 @@ public final class IndexCommand implements Callable<Integer> {
     private void requireHostPort(String what, String value) {
         if (!HOST_PORT.matcher(value).matches()) {
             throw new ParameterException(spec.commandLine(), what + " must be host:port, not '" + value + "'");
-        }
-    }
-
-    /** Xodus, XNIO and Undertow announce themselves at INFO; the index prints its own line. */
-    private static void quietLibraryLogs() {
-        for (String logger : List.of("jetbrains.exodus", "org.xnio", "io.undertow")) {
-            System.setProperty("org.slf4j.simpleLogger.log." + logger, "warn");
         }
     }
 }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import minikv.ops.OpsConfig;
+import minikv.ops.Operations;
 import minikv.placement.Placement;
 import minikv.store.IndexStore;
 import org.slf4j.Logger;
@@ -35,22 +37,24 @@ public final class IndexServer implements AutoCloseable {
 
     private final IndexStore store;
     private final Volumes volumes;
+    private final Operations ops;
     private final Recovery recovery;
     private final GracefulShutdownHandler front;
     private final Undertow undertow;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private IndexServer(Config config, Placement placement, IndexStore store, Volumes volumes) {
+    private IndexServer(Config config, Placement placement, IndexStore store, Volumes volumes, Operations ops) {
         this.store = store;
         this.volumes = volumes;
+        this.ops = ops;
         KeyClaims claims = new KeyClaims();
         Eraser eraser = new Eraser(store, volumes);
         this.recovery = new Recovery(store, eraser, claims);
 
         HttpHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(),
                 new BlockingHandler(new ListHandler(store)));
-        HttpHandler put = new PutHandler(store, placement, volumes, eraser, claims, config.md5());
+        HttpHandler put = new PutHandler(store, placement, volumes, eraser, claims, config.md5(), ops.rollbacks());
         HttpHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
@@ -61,12 +65,13 @@ public final class IndexServer implements AutoCloseable {
                 .on("UNLINK", new KeyHandler(new BlockingHandler(LinkHandler.unlink(store, claims))))
                 .on("RELINK", new KeyHandler(new BlockingHandler(LinkHandler.relink(store, claims))));
         this.front = new GracefulShutdownHandler(BlockingReadTimeoutHandler.builder()
-                .readTimeout(CLIENT_READ_TIMEOUT).nextHandler(router).build());
+                .readTimeout(CLIENT_READ_TIMEOUT).nextHandler(ops.observe(router, new WrittenVolumes(placement))).build());
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
                 .setWorkerThreads(WORKER_THREADS)
                 .setServerOption(UndertowOptions.DECODE_URL, false) // keys are decoded strictly by Key
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+                .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // for the latency metrics
                 .setHandler(front)
                 .build();
     }
@@ -77,23 +82,28 @@ public final class IndexServer implements AutoCloseable {
      * @throws IllegalArgumentException for a configuration that cannot work
      * @throws IllegalStateException when the store or the port cannot be had
      */
-    public static IndexServer start(Config config) {
+    public static IndexServer start(Config config, OpsConfig opsConfig) {
         Placement placement = new Placement(config.volumes(), config.replicas(), config.subvolumes());
         IndexStore store = IndexStore.open(config.db());
-        Volumes volumes = new Volumes(config.volumes(), config.volumeTimeout());
+        Operations ops = new Operations(opsConfig, config.volumes(), config.replicas());
+        Volumes volumes = new Volumes(config.volumes(), config.volumeTimeout(), ops.volumeStats(), ops.minFree());
         IndexServer server = null;
         String step = "start";
         try {
             volumes.start();
-            server = new IndexServer(config, placement, store, volumes);
+            server = new IndexServer(config, placement, store, volumes, ops);
             server.recovery.start();
             step = "listen on " + config.bind() + ":" + config.port();
             server.undertow.start();
+            step = "serve the admin endpoints";
+            ops.serveAdmin(store, volumes.health(), config.bind() + ":" + config.port());
             return server;
         } catch (RuntimeException e) {
             if (server != null) {
+                server.undertow.stop();
                 server.recovery.close();
             }
+            ops.close();
             volumes.close();
             store.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -107,6 +117,7 @@ public final class IndexServer implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        ops.close();
         front.shutdown();
         try {
             if (!front.awaitShutdown(SHUTDOWN_GRACE_MS)) {

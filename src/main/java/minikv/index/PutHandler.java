@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import minikv.ops.Rollbacks;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
 import minikv.store.IndexStore;
@@ -44,14 +45,17 @@ final class PutHandler extends KeyChangeHandler {
     private final Volumes volumes;
     private final Eraser eraser;
     private final boolean computeMd5;
+    private final Rollbacks rollbacks;
 
-    PutHandler(IndexStore store, Placement placement, Volumes volumes, Eraser eraser, KeyClaims claims, boolean computeMd5) {
+    PutHandler(IndexStore store, Placement placement, Volumes volumes, Eraser eraser, KeyClaims claims, boolean computeMd5,
+               Rollbacks rollbacks) {
         super(claims);
         this.store = store;
         this.placement = placement;
         this.volumes = volumes;
         this.eraser = eraser;
         this.computeMd5 = computeMd5;
+        this.rollbacks = rollbacks;
     }
 
     @Override
@@ -84,6 +88,7 @@ final class PutHandler extends KeyChangeHandler {
                 throw VolumeFailure.down(health.downReason(target));
             }
         }
+        volumes.requireRoom(targets, length);
 
         InputStream body = exchange.getInputStream();
         byte[] buffer = new byte[BUFFER_BYTES];
@@ -143,7 +148,9 @@ final class PutHandler extends KeyChangeHandler {
             } else {
                 store.remove(key.bytes());
             }
+            rollbacks.completed();
         } catch (VolumeFailure | RuntimeException e) {
+            rollbacks.leftPending();
             log.warn("PUT {} failed and is not rolled back yet ({}); its record stays PENDING until a DELETE, PUT"
                     + " or restart of the index removes it", key, e.getMessage());
         }

@@ -109,6 +109,7 @@ final class ReplicaUpload implements AutoCloseable {
                 Volumes.drain(connections[i]);
                 idle();
                 if (code != 201 && code != 204) {
+                    volumes.stats().replicaWriteFailed(locations.get(i));
                     throw VolumeFailure.answered(locations.get(i), "PUT", code);
                 }
             } catch (IOException e) {
@@ -167,6 +168,7 @@ final class ReplicaUpload implements AutoCloseable {
 
     private VolumeFailure failure(int replica, IOException e) {
         idle();
+        volumes.stats().replicaWriteFailed(locations.get(replica));
         if (abandoned != null) {
             return abandoned;
         }
