@@ -38,7 +38,7 @@ public final class IndexServer implements AutoCloseable {
     private final IndexStore store;
     private final Volumes volumes;
     private final Operations ops;
-    private final Recovery recovery;
+    private final Settler settler;
     private final GracefulShutdownHandler front;
     private final Undertow undertow;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -50,22 +50,20 @@ public final class IndexServer implements AutoCloseable {
         this.ops = ops;
         KeyClaims claims = new KeyClaims();
         Eraser eraser = new Eraser(store, volumes);
-        this.recovery = new Recovery(store, eraser, claims);
+        this.settler = new Settler(store, eraser, claims);
 
         HttpHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(),
                 new BlockingHandler(new ListHandler(store)));
-        HttpHandler put = new PutHandler(store, placement, volumes, eraser, claims, config.md5(), ops.rollbacks());
+        HttpHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, config.md5(), ops.rollbacks());
         HttpHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
                 .on("HEAD", new KeyHandler(get))
-                // Clients like curl send large bodies only after "100 Continue", sent on first read.
-                .on("PUT", new KeyHandler(new HttpContinueReadHandler(new BlockingHandler(put))))
+                .on("PUT", new KeyHandler(bodyReading(put)))
                 .on("DELETE", new KeyHandler(new BlockingHandler(delete)))
                 .on("UNLINK", new KeyHandler(new BlockingHandler(LinkHandler.unlink(store, claims))))
                 .on("RELINK", new KeyHandler(new BlockingHandler(LinkHandler.relink(store, claims))));
-        this.front = new GracefulShutdownHandler(BlockingReadTimeoutHandler.builder()
-                .readTimeout(CLIENT_READ_TIMEOUT).nextHandler(ops.observe(router, new WrittenVolumes(placement))).build());
+        this.front = new GracefulShutdownHandler(ops.observe(router, new WrittenVolumes(placement)));
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
                 .setWorkerThreads(WORKER_THREADS)
@@ -74,6 +72,18 @@ public final class IndexServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // for the latency metrics
                 .setHandler(front)
                 .build();
+    }
+
+    /**
+     * Runs {@code handler} on a worker, reading the request body with blocking I/O: sends
+     * "100 Continue" on the first read (curl waits for it before sending a large body), and
+     * drops a client that stops sending in the middle of its body.
+     */
+    private static HttpHandler bodyReading(HttpHandler handler) {
+        return new HttpContinueReadHandler(BlockingReadTimeoutHandler.builder()
+                .readTimeout(CLIENT_READ_TIMEOUT)
+                .nextHandler(new BlockingHandler(handler))
+                .build());
     }
 
     /**
@@ -92,7 +102,7 @@ public final class IndexServer implements AutoCloseable {
         try {
             volumes.start();
             server = new IndexServer(config, placement, store, volumes, ops);
-            server.recovery.start();
+            server.settler.start();
             step = "listen on " + config.bind() + ":" + config.port();
             server.undertow.start();
             step = "serve the admin endpoints";
@@ -101,7 +111,7 @@ public final class IndexServer implements AutoCloseable {
         } catch (RuntimeException e) {
             if (server != null) {
                 server.undertow.stop();
-                server.recovery.close();
+                server.settler.close();
             }
             ops.close();
             volumes.close();
@@ -127,7 +137,7 @@ public final class IndexServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
-        recovery.close();
+        settler.close();
         volumes.close();
         store.close();
         closed.countDown();

@@ -3,7 +3,10 @@ package minikv.index;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -15,10 +18,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import minikv.ops.MinFree;
 import minikv.ops.VolumeStats;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The index's side of its volume servers: plain HTTP to nginx (HttpURLConnection, whose
@@ -26,6 +32,8 @@ import minikv.placement.VolumeHealth;
  * replica deletes, and a watchdog over uploads in flight.
  */
 final class Volumes implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Volumes.class);
 
     /** How often probes run, and how often the watchdog looks at uploads. */
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
@@ -54,8 +62,18 @@ final class Volumes implements AutoCloseable {
     /** Learns which volumes are up, then keeps watching. */
     void start() {
         health.start();
-        watchdog.scheduleWithFixedDelay(() -> uploads.forEach(ReplicaUpload::checkProgress),
-                WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(this::watch, WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void watch() {
+        for (ReplicaUpload upload : uploads) {
+            try {
+                upload.checkProgress();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: this one must go on.
+                log.error("the upload watchdog failed", e);
+            }
+        }
     }
 
     VolumeHealth health() {
@@ -98,7 +116,7 @@ final class Volumes implements AutoCloseable {
      */
     void deleteAll(List<String> locations, byte[] key) throws VolumeFailure {
         List<CompletableFuture<VolumeFailure>> deletes = locations.stream()
-                .map(location -> CompletableFuture.supplyAsync(() -> delete(location, key), parallel))
+                .map(location -> inParallel(() -> delete(location, key)))
                 .toList();
         for (CompletableFuture<VolumeFailure> delete : deletes) {
             VolumeFailure failure = delete.join();
@@ -108,6 +126,11 @@ final class Volumes implements AutoCloseable {
         }
     }
 
+    /** Runs a blocking call to a volume on a thread of its own, so that calls to volumes overlap. */
+    <T> CompletableFuture<T> inParallel(Supplier<T> call) {
+        return CompletableFuture.supplyAsync(call, parallel);
+    }
+
     private VolumeFailure delete(String location, byte[] key) {
         try {
             HttpURLConnection c = connect(location, key, "DELETE", timeout);
@@ -115,9 +138,20 @@ final class Volumes implements AutoCloseable {
             drain(c);
             return code / 100 == 2 || code == 404 ? null : VolumeFailure.answered(location, "DELETE", code);
         } catch (IOException e) {
-            health.reportFailure(location, e.toString());
-            return VolumeFailure.unreachable(location, e);
+            return failed(location, e);
         }
+    }
+
+    /**
+     * A request to {@code location} failed. A refused connection or a timeout means the volume
+     * is down until a probe says otherwise; a connection cut short may just have been a pooled
+     * one the volume had closed, so it says nothing about the volume.
+     */
+    VolumeFailure failed(String location, IOException e) {
+        if (e instanceof ConnectException || e instanceof SocketTimeoutException || e instanceof NoRouteToHostException) {
+            health.reportFailure(location, e.toString());
+        }
+        return VolumeFailure.unreachable(location, e);
     }
 
     /** Where the key's replica at {@code location} is, e.g. {@code http://host:3001/sv03/5d/41/aGVsbG8=}. */
