@@ -18,9 +18,10 @@ public final class StatusPage {
             body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d2329;background:#f6f7f9}
             h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}
             .meta{color:#5b6570;margin-bottom:12px}
-            table{border-collapse:collapse;background:#fff;box-shadow:0 1px 2px #0002;min-width:480px}
+            table{border-collapse:collapse;background:#fff;box-shadow:0 1px 2px #0002;min-width:320px}
+            #volumes,#problems{width:100%}.row{display:flex;gap:32px;flex-wrap:wrap}
             th,td{padding:6px 10px;border-bottom:1px solid #e3e6ea;text-align:left;vertical-align:top}
-            th{background:#eef0f3;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums}
+            th{background:#eef0f3;font-weight:600}td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:600;font-size:12px}
             .ok{background:#d8f3dc;color:#1b5e20}.bad{background:#fde2e1;color:#b71c1c}.warn{background:#fff3cd;color:#7a5a00}
             .bar{width:140px;height:10px;background:#e3e6ea;border-radius:5px;overflow:hidden;display:inline-block;margin-right:6px}
@@ -45,9 +46,12 @@ public final class StatusPage {
                 .append("</style></head><body>\n");
         header(view);
         volumes(view);
+        problems(view); // before the counts: what went wrong is what an operator comes to see
+        html.append("<div class=\"row\"><section>");
         keys(view);
+        html.append("</section><section>");
         requests(view);
-        problems(view);
+        html.append("</section></div>\n");
         html.append("</body></html>\n");
         return html.toString();
     }
@@ -80,7 +84,9 @@ public final class StatusPage {
             html.append("</td><td class=\"num\">").append(probe(v.lastProbe(), view.now())).append("</td>");
             disk(v.disk(), view.now());
             html.append("<td>");
-            if (v.writeRefusal() == null) {
+            if (!up) {
+                html.append("<span class=\"badge bad\">none</span>");
+            } else if (v.writeRefusal() == null) {
                 html.append("<span class=\"badge ok\">accepting</span>");
             } else {
                 html.append("<span class=\"badge warn\">refused</span><div class=\"why\">").append(escape(v.writeRefusal()))
@@ -105,7 +111,9 @@ public final class StatusPage {
             html.append("<td colspan=\"3\" class=\"none\">not reported</td>");
             return;
         }
-        double used = disk.totalBytes() == 0 ? 0 : 100.0 * (disk.totalBytes() - disk.freeBytes()) / disk.totalBytes();
+        // As df counts Use%: of the space a writer could have, how much is taken (root's reserve aside).
+        long usable = disk.usedBytes() + disk.freeBytes();
+        double used = usable == 0 ? 0 : 100.0 * disk.usedBytes() / usable;
         html.append("<td><span class=\"bar\"><span").append(used >= 90 ? " class=\"full\"" : "")
                 .append(String.format(Locale.ROOT, " style=\"width:%.1f%%\"></span></span>%.0f%%", used, used))
                 .append("<div class=\"why\">reported ").append(ago(disk.time(), now)).append("</div></td><td class=\"num\">")

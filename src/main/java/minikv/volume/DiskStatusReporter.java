@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,8 @@ final class DiskStatusReporter {
     private void write() throws IOException {
         FileStore store = Files.getFileStore(files.volumeDir());
         long total = store.getTotalSpace();
-        DiskStatus status = new DiskStatus(Instant.now(), total, store.getUsableSpace(), total - store.getUnallocatedSpace());
+        DiskStatus status = new DiskStatus(Instant.now().truncatedTo(ChronoUnit.MILLIS), total, store.getUsableSpace(),
+                total - store.getUnallocatedSpace());
         Path temp = files.statusFile().resolveSibling(files.statusFile().getFileName() + ".tmp");
         Files.write(temp, status.toJson());
         // nginx's workers may run as another user than the launcher: they must be able to read it.

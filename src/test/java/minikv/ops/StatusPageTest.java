@@ -25,6 +25,7 @@ class StatusPageTest {
         assertTrue(html.contains("<tr data-volume=\"127.0.0.1:3002\" data-up=\"false\">"), html);
         assertTrue(html.contains("volume 127.0.0.1:3002 is down: Connection refused"), html);
         assertTrue(html.contains("40.0 GiB") && html.contains("100.0 GiB") && html.contains("width:60.0%"), html);
+        assertTrue(html.contains("<span class=\"badge bad\">none</span>"), "a down volume takes no writes: " + html);
         assertTrue(html.contains("1.2 ms"), html);
         assertTrue(html.contains("not reported"), html);
     }
