@@ -127,7 +127,7 @@ public final class IndexServer implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        ops.close();
+        ops.shuttingDown();
         front.shutdown();
         try {
             if (!front.awaitShutdown(SHUTDOWN_GRACE_MS)) {
@@ -137,6 +137,7 @@ public final class IndexServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
+        ops.close();
         settler.close();
         volumes.close();
         store.close();

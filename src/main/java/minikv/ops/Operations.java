@@ -51,6 +51,7 @@ public final class Operations implements AutoCloseable {
         return t;
     });
     private AdminServer admin;
+    private volatile boolean shuttingDown;
 
     public Operations(OpsConfig config, List<String> volumes, int replicas) {
         this.config = config;
@@ -103,19 +104,25 @@ public final class Operations implements AutoCloseable {
             admin = AdminServer.start(where, metrics::render, () -> readiness(store, health),
                     () -> StatusPage.render(statusView(store, health, index)));
         } catch (RuntimeException e) {
-            String why = "cannot listen on admin port " + where.bind() + ":" + where.port() + ": " + rootMessage(e);
+            String port = "admin port " + where.bind() + ":" + where.port() + ": " + rootMessage(e);
             if (where.explicit()) {
-                throw new IllegalStateException(why, e);
+                throw new IllegalStateException(port); // the index names the step; the cause is all in the message
             }
-            log.warn("{}; serving without /metrics, /health and /status (choose a port with --admin-port)", why);
+            log.warn("cannot listen on {}; serving without /metrics, /health and /status (choose a port with --admin-port)",
+                    port);
             return;
         }
         log.info("admin endpoints on http://{}:{}/ (status, metrics, health/live, health/ready)", where.bind(), where.port());
     }
 
+    /** The index stops taking requests: readiness says so while those in flight finish. */
+    public void shuttingDown() {
+        shuttingDown = true;
+    }
+
     private Readiness readiness(IndexStore store, VolumeHealth health) {
         List<String> down = volumeStats.volumes().stream().filter(v -> !health.isUp(v)).toList();
-        return Readiness.assess(store.isOpen(), down, volumeStats.volumes().size(), replicas);
+        return Readiness.assess(!shuttingDown && store.isOpen(), down, volumeStats.volumes().size(), replicas);
     }
 
     private StatusView statusView(IndexStore store, VolumeHealth health, String index) {
@@ -148,7 +155,7 @@ public final class Operations implements AutoCloseable {
         rates.sample(System.nanoTime(), totals);
     }
 
-    /** Stops the admin port first (a scrape must not see a half-closed index), then the access log. */
+    /** Once the index has stopped serving: the admin port, then the access log (its last lines written). */
     @Override
     public void close() {
         if (admin != null) {

@@ -8,10 +8,13 @@ import java.util.List;
  */
 public record Readiness(boolean ready, String reason) {
 
-    /** @param down the volumes that are down right now */
-    public static Readiness assess(boolean databaseOpen, List<String> down, int volumes, int replicas) {
-        if (!databaseOpen) {
-            return new Readiness(false, "not ready: the index database is closed (shutting down)");
+    /**
+     * @param serving false once the index is shutting down (its database about to close)
+     * @param down the volumes that are down right now
+     */
+    public static Readiness assess(boolean serving, List<String> down, int volumes, int replicas) {
+        if (!serving) {
+            return new Readiness(false, "not ready: the index is shutting down");
         }
         int up = volumes - down.size();
         String count = up + " of " + volumes + " volumes up";
