@@ -189,9 +189,12 @@ public final class Cluster implements AutoCloseable {
         return i < 0 ? otherwise : indexOptions.get(i + 1);
     }
 
-    /** Starts a stopped volume again on its port and directory; returns its new handle. */
-    public VolumeProcess restartVolume(VolumeProcess stopped) {
-        VolumeProcess again = VolumeProcess.start(stopped.port(), stopped.dir());
+    /**
+     * Starts a stopped volume again on its port and directory, with extra launcher arguments
+     * (e.g. {@code --template FILE}); returns its new handle.
+     */
+    public VolumeProcess restartVolume(VolumeProcess stopped, String... launcherArgs) {
+        VolumeProcess again = VolumeProcess.start(stopped.port(), stopped.dir(), launcherArgs);
         volumes.set(volumes.indexOf(stopped), again);
         return again;
     }
