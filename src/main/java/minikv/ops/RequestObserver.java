@@ -80,13 +80,15 @@ public final class RequestObserver implements HttpHandler, ExchangeCompletionLis
             // Reads failing for want of a volume are not logged one by one (that would flood the
             // IO thread in an outage): the volume going down is logged once, and they are counted.
             String reason = exchange.getAttachment(FAILURE_REASON);
-            log.warn("{} {} answered {}: {}", method, exchange.getRequestPath(), status, reason == null ? "(no reason given)" : reason);
+            log.warn("{} {} answered {}: {}", method, exchange.getRequestURI(), status, reason == null ? "(no reason given)" : reason);
         }
         if (accessLog != null) {
             BodyBytes body = exchange.getAttachment(BODY_BYTES);
             String query = exchange.getQueryString();
+            // The URI as sent (still percent-encoded, ;params kept), not Undertow's trimmed request path.
+            String uri = exchange.getRequestURI();
             accessLog.add(new AccessLog.Entry(System.currentTimeMillis(), exchange.getRequestMethod().toString(),
-                    query.isEmpty() ? exchange.getRequestPath() : exchange.getRequestPath() + "?" + query, status,
+                    query.isEmpty() ? uri : uri + "?" + query, status,
                     body == null ? 0 : body.count, sent, nanos, read ? redirectedTo(exchange) : volumesWritten.apply(exchange)));
         }
     }
