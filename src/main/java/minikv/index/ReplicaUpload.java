@@ -6,8 +6,8 @@ import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
 import minikv.placement.Placement;
 
 /**
@@ -103,19 +103,12 @@ final class ReplicaUpload implements AutoCloseable {
      * @throws VolumeFailure if any volume did not store its replica (others may have)
      */
     void finish() throws VolumeFailure {
-        List<CompletableFuture<VolumeFailure>> answers = new ArrayList<>();
+        List<Supplier<VolumeFailure>> answers = new ArrayList<>();
         for (int i = 0; i < bodies.length; i++) {
             int replica = i;
-            answers.add(volumes.inParallel(() -> finish(replica)));
+            answers.add(() -> finish(replica));
         }
-        VolumeFailure first = null;
-        for (CompletableFuture<VolumeFailure> answer : answers) {
-            VolumeFailure failure = answer.join();
-            first = first == null ? failure : first;
-        }
-        if (first != null) {
-            throw first;
-        }
+        volumes.allAtOnce(answers);
         finished = true;
     }
 

@@ -115,20 +115,27 @@ final class Volumes implements AutoCloseable {
      * @throws VolumeFailure the first failure, once every delete has finished
      */
     void deleteAll(List<String> locations, byte[] key) throws VolumeFailure {
-        List<CompletableFuture<VolumeFailure>> deletes = locations.stream()
-                .map(location -> inParallel(() -> delete(location, key)))
-                .toList();
-        for (CompletableFuture<VolumeFailure> delete : deletes) {
-            VolumeFailure failure = delete.join();
-            if (failure != null) {
-                throw failure;
-            }
-        }
+        allAtOnce(locations.stream().<Supplier<VolumeFailure>>map(location -> () -> delete(location, key)).toList());
     }
 
-    /** Runs a blocking call to a volume on a thread of its own, so that calls to volumes overlap. */
-    <T> CompletableFuture<T> inParallel(Supplier<T> call) {
-        return CompletableFuture.supplyAsync(call, parallel);
+    /**
+     * Makes blocking calls to volumes at the same time, the last on this thread, and waits for
+     * all of them.
+     *
+     * @throws VolumeFailure the first failure any call returned
+     */
+    void allAtOnce(List<Supplier<VolumeFailure>> calls) throws VolumeFailure {
+        List<CompletableFuture<VolumeFailure>> others = calls.subList(0, calls.size() - 1).stream()
+                .map(call -> CompletableFuture.supplyAsync(call, parallel))
+                .toList();
+        VolumeFailure failure = calls.get(calls.size() - 1).get();
+        for (CompletableFuture<VolumeFailure> other : others) {
+            VolumeFailure f = other.join();
+            failure = failure == null ? f : failure;
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private VolumeFailure delete(String location, byte[] key) {

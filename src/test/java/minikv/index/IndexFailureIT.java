@@ -110,10 +110,9 @@ class IndexFailureIT {
         assertEquals(503, Http.put(cluster.url("/replaced"), bytes("new")).statusCode(),
                 "a PUT must first finish the delete, which it cannot");
 
-        VolumeProcess back = cluster.restartVolume(down);
+        cluster.restartVolume(down);
         assertEquals(204, awaitStatus(204, () -> Http.delete(cluster.url("/doomed"))));
         assertEquals(List.of(), cluster.replicaFiles("/doomed"));
-        assertTrue(back.dir().toFile().exists());
 
         assertEquals(201, awaitStatus(201, () -> Http.put(cluster.url("/replaced"), bytes("new"))));
         assertArrayEquals(bytes("new"), cluster.read("/replaced"));
@@ -189,7 +188,7 @@ class IndexFailureIT {
         // No file of a write that was rolled back, none missing of one that was kept.
         assertEquals(expectedFiles, new HashSet<>(cluster.files()));
 
-        assertEquals(143, cluster.stopIndex());
+        assertEquals(0, cluster.stopIndex());
         try (IndexStore store = IndexStore.open(cluster.db())) {
             assertEquals(List.of(), store.unsettled(), "PENDING or DELETING records left");
         }

@@ -163,6 +163,11 @@ public final class Cluster implements AutoCloseable {
         startIndex(jvmOptions, indexOptions.toArray(String[]::new));
     }
 
+    /** Starts the index again on the same database and volumes, with other options. */
+    public void startIndex(String... newIndexOptions) {
+        startIndex(jvmOptions, newIndexOptions);
+    }
+
     private void startIndex(List<String> jvm, String... options) {
         jvmOptions = List.copyOf(jvm);
         indexOptions = List.of(options);
