@@ -18,7 +18,7 @@ public final class OpsOptions {
     String adminBind;
 
     @Option(names = "--min-free", paramLabel = "SIZE|N%", defaultValue = "1GiB", converter = MinFreeConverter.class,
-            description = "refuse (507) a PUT that would leave a volume with less free space, e.g. 10GiB, 5%, 0"
+            description = "refuse (507) a PUT that would leave a volume with less free space, e.g. 10GiB, 5%%, 0"
                     + " (default: ${DEFAULT-VALUE})")
     MinFree minFree;
 

@@ -3,6 +3,7 @@ package minikv.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -61,6 +62,16 @@ class OpsOptionsTest {
         OpsConfig config = parse("--access-log", "-v").config(3000, "x");
         assertEquals(true, config.accessLog());
         assertEquals(true, config.verbose());
+    }
+
+    @Test
+    void helpShowsEveryOption() {
+        String help = new CommandLine(new Holder()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+
+        for (String expected : new String[] {"--admin-port=PORT|off", "off: none", "--admin-bind=ADDR",
+            "--min-free=SIZE|N%", "e.g. 10GiB, 5%, 0", "(default: 1GiB)", "--access-log", "-v, --verbose"}) {
+            assertTrue(help.contains(expected), expected + " missing from:\n" + help);
+        }
     }
 
     private static OpsOptions parse(String... args) {
