@@ -7,7 +7,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import minikv.security.ClusterSecret;
+import minikv.ops.OpsOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,6 +23,7 @@ import picocli.CommandLine.Spec;
             "Runs the index server: the HTTP front of the store (minikeyvalue's API).",
             "GET/HEAD redirect to a replica, PUT writes every replica at once (all or nothing),",
             "DELETE, UNLINK, RELINK, and GET /prefix?list or ?unlinked list keys.",
+            "Metrics, health checks and a status page are on a separate admin port.",
             "Stops cleanly on SIGTERM."})
 public final class IndexCommand implements Callable<Integer> {
 
@@ -83,6 +86,8 @@ public final class IndexCommand implements Callable<Integer> {
             description = "a PUT whose client sends nothing for this long is dropped and rolled back, freeing"
                     + " its key; at most 5m (default: ${DEFAULT-VALUE})")
     Duration writeTimeout;
+    @Mixin
+    OpsOptions ops;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -92,7 +97,6 @@ public final class IndexCommand implements Callable<Integer> {
         if (fallback != null) {
             requireHostPort("--fallback", fallback);
         }
-        quietLibraryLogs();
         // HttpURLConnection keeps 5 idle connections per volume by default; every worker may
         // have a PUT in flight to each volume. Read once, so set before the first connection.
         System.setProperty("http.maxConnections", Integer.toString(IndexServer.WORKER_THREADS));
@@ -108,7 +112,8 @@ public final class IndexCommand implements Callable<Integer> {
         IndexServer server;
         try {
             server = IndexServer.start(new IndexServer.Config(volumes, bind, port, db, replicas, subvolumes,
-                    fallback, protect, volumeTimeout, md5, secret, signedReads, linkTtl, writeTimeout));
+                    fallback, protect, volumeTimeout, md5, secret, signedReads, linkTtl, writeTimeout),
+                    ops.config(port, bind));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (IllegalStateException e) {
@@ -131,13 +136,6 @@ public final class IndexCommand implements Callable<Integer> {
     private void requireHostPort(String what, String value) {
         if (!HOST_PORT.matcher(value).matches()) {
             throw new ParameterException(spec.commandLine(), what + " must be host:port, not '" + value + "'");
-        }
-    }
-
-    /** Xodus, XNIO and Undertow announce themselves at INFO; the index prints its own line. */
-    private static void quietLibraryLogs() {
-        for (String logger : List.of("jetbrains.exodus", "org.xnio", "io.undertow")) {
-            System.setProperty("org.slf4j.simpleLogger.log." + logger, "warn");
         }
     }
 }

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import minikv.ops.OpsConfig;
+import minikv.ops.Operations;
 import minikv.placement.Placement;
 import minikv.security.ClusterSecret;
 import minikv.security.LinkSigner;
@@ -74,22 +76,26 @@ public final class IndexServer implements AutoCloseable {
 
     private final IndexStore store;
     private final Volumes volumes;
+    private final Operations ops;
     private final Settler settler;
     private final GracefulShutdownHandler front;
     private final Undertow undertow;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private IndexServer(Config config, Placement placement, ReplicaLinks links, IndexStore store, Volumes volumes) {
+    private IndexServer(Config config, Placement placement, ReplicaLinks links, IndexStore store, Volumes volumes,
+            Operations ops) {
         this.store = store;
         this.volumes = volumes;
+        this.ops = ops;
         KeyClaims claims = new KeyClaims();
         Eraser eraser = new Eraser(store, volumes);
         this.settler = new Settler(store, eraser, claims);
 
         KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links,
                 onWorker(new ListHandler(store)));
-        KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, config.md5());
+        KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, config.md5(),
+                ops.rollbacks());
         KeyedHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
@@ -98,7 +104,7 @@ public final class IndexServer implements AutoCloseable {
                 .on("DELETE", new KeyHandler(onWorker(delete)))
                 .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims))))
                 .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims))));
-        this.front = new GracefulShutdownHandler(router);
+        this.front = new GracefulShutdownHandler(ops.observe(router, new WrittenVolumes(placement)));
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
                 .setWorkerThreads(WORKER_THREADS)
@@ -113,6 +119,7 @@ public final class IndexServer implements AutoCloseable {
                 .setSocketOption(Options.WRITE_TIMEOUT, (int) config.writeTimeout().toMillis())
                 .setSocketOption(Options.CONNECTION_HIGH_WATER, MAX_CONNECTIONS)
                 .setSocketOption(Options.CONNECTION_LOW_WATER, MAX_CONNECTIONS * 9 / 10)
+                .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // for the latency metrics
                 .setHandler(front)
                 .build();
     }
@@ -136,24 +143,30 @@ public final class IndexServer implements AutoCloseable {
      * @throws IllegalArgumentException for a configuration that cannot work
      * @throws IllegalStateException when the store or the port cannot be had
      */
-    public static IndexServer start(Config config) {
+    public static IndexServer start(Config config, OpsConfig opsConfig) {
         Placement placement = new Placement(config.volumes(), config.replicas(), config.subvolumes());
         ReplicaLinks links = config.replicaLinks();
         IndexStore store = IndexStore.open(config.db());
-        Volumes volumes = new Volumes(config.volumes(), config.volumeTimeout(), config.secret());
+        Operations ops = new Operations(opsConfig, config.volumes(), config.replicas());
+        Volumes volumes = new Volumes(config.volumes(), config.volumeTimeout(), config.secret(), ops.volumeStats(),
+                ops.minFree());
         IndexServer server = null;
         String step = "start";
         try {
             volumes.start();
-            server = new IndexServer(config, placement, links, store, volumes);
+            server = new IndexServer(config, placement, links, store, volumes, ops);
             server.settler.start();
             step = "listen on " + config.bind() + ":" + config.port();
             server.undertow.start();
+            step = "serve the admin endpoints";
+            ops.serveAdmin(store, volumes.health(), config.bind() + ":" + config.port());
             return server;
         } catch (RuntimeException e) {
             if (server != null) {
+                server.undertow.stop();
                 server.settler.close();
             }
+            ops.close();
             volumes.close();
             store.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -167,6 +180,7 @@ public final class IndexServer implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        ops.shuttingDown();
         front.shutdown();
         try {
             if (!front.awaitShutdown(SHUTDOWN_GRACE_MS)) {
@@ -176,6 +190,7 @@ public final class IndexServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
+        ops.close();
         settler.close();
         volumes.close();
         store.close();

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import minikv.ops.Rollbacks;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
 import minikv.store.IndexStore;
@@ -46,9 +47,10 @@ final class PutHandler extends KeyChangeHandler {
     private final Eraser eraser;
     private final Settler settler;
     private final boolean computeMd5;
+    private final Rollbacks rollbacks;
 
     PutHandler(IndexStore store, Placement placement, Volumes volumes, Eraser eraser, Settler settler, KeyClaims claims,
-               boolean computeMd5) {
+               boolean computeMd5, Rollbacks rollbacks) {
         super(claims);
         this.store = store;
         this.placement = placement;
@@ -56,6 +58,7 @@ final class PutHandler extends KeyChangeHandler {
         this.eraser = eraser;
         this.settler = settler;
         this.computeMd5 = computeMd5;
+        this.rollbacks = rollbacks;
     }
 
     @Override
@@ -93,6 +96,7 @@ final class PutHandler extends KeyChangeHandler {
                 throw VolumeFailure.down(health.downReason(target));
             }
         }
+        volumes.requireRoom(targets, length);
 
         InputStream body = exchange.getInputStream();
         byte[] buffer = new byte[BUFFER_BYTES];
@@ -154,7 +158,9 @@ final class PutHandler extends KeyChangeHandler {
             } else {
                 store.remove(key.bytes());
             }
+            rollbacks.completed();
         } catch (VolumeFailure | RuntimeException e) {
+            rollbacks.leftPending();
             log.warn("PUT {} failed and cannot be rolled back yet: {}; retrying in the background", key, e.getMessage());
             settler.settleLater(key); // until then the key stays PENDING: absent to readers
         }

@@ -122,6 +122,20 @@ public final class Placement {
         return slash < 0 ? location : location.substring(0, slash);
     }
 
+    /**
+     * Position in {@code volumes} of the volume of a location ({@code host:port} or
+     * {@code host:port/svXX}), or -1. Allocates nothing: it runs on every GET.
+     */
+    public static int indexOfVolume(List<String> volumes, String location) {
+        for (int i = 0; i < volumes.size(); i++) {
+            String v = volumes.get(i);
+            if (location.startsWith(v) && (location.length() == v.length() || location.charAt(v.length()) == '/')) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private String subvolumeName(byte[] score) {
         long dword = ((score[12] & 0xffL) << 24) | ((score[13] & 0xffL) << 16)
                 | ((score[14] & 0xffL) << 8) | (score[15] & 0xffL);

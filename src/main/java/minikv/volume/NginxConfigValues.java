@@ -27,6 +27,7 @@ final class NginxConfigValues {
         values.put("runtime_dir", configPath(files.runtimeDir()));
         values.put("body_temp_dir", configPath(files.bodyTempDir()));
         values.put("pid_file", configPath(files.pidFile()));
+        values.put("status_file", configPath(files.statusFile()));
         values.put("access_log", settings.accessLog() ? configPath(files.accessLog()) : "off");
         values.put("user_directive", userDirective(settings.workerUser()));
         VolumeAccess access = settings.access();

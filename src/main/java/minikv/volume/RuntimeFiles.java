@@ -40,4 +40,9 @@ record RuntimeFiles(Path volumeDir) {
     Path accessLog() {
         return runtimeDir().resolve("access.log");
     }
+
+    /** The disk status the launcher keeps current; the one runtime file nginx serves. */
+    Path statusFile() {
+        return runtimeDir().resolve("status.json");
+    }
 }

@@ -107,6 +107,7 @@ public final class VolumeCommand implements Callable<Integer> {
         RuntimeFiles files = VolumeDirectory.prepare(dir);
         LeftoverNginx.stopIfRunning(files, NginxSupervisor.STOP_GRACE);
         listen.requireFree();
+        DiskStatusReporter.start(files);
         writeConfig(new VolumeSettings(files, listen.hostAddress(), port,
                 VolumeDirectory.workerUserIfRoot(files.volumeDir()), accessLog, access));
         access.openWritesWarning(port).ifPresent(spec.commandLine().getErr()::println);

@@ -220,9 +220,14 @@ public final class Cluster implements AutoCloseable {
         return i < 0 ? otherwise : indexOptions.get(i + 1);
     }
 
-    /** Starts a stopped volume again on its port and directory; returns its new handle. */
-    public VolumeProcess restartVolume(VolumeProcess stopped) {
-        VolumeProcess again = VolumeProcess.start(stopped.port(), stopped.dir(), volumeOptions.toArray(String[]::new));
+    /**
+     * Starts a stopped volume again on its port and directory, with the cluster's volume options
+     * plus extra launcher arguments (e.g. {@code --template FILE}); returns its new handle.
+     */
+    public VolumeProcess restartVolume(VolumeProcess stopped, String... launcherArgs) {
+        List<String> args = new ArrayList<>(volumeOptions);
+        args.addAll(List.of(launcherArgs));
+        VolumeProcess again = VolumeProcess.start(stopped.port(), stopped.dir(), args.toArray(String[]::new));
         volumes.set(volumes.indexOf(stopped), again);
         return again;
     }
