@@ -65,12 +65,30 @@ class DiskFullIT {
     }
 
     @Test
+    void aVolumeBelowMinFreeIsRefusedBeforeAnyByteMoves() {
+        cluster = Cluster.start(dir, 3); // default --min-free 1GiB: the 8 MiB disk is always below it
+        // Until the first probe has read the volume's disk status, its disk is unknown and not refused.
+        int[] attempt = {0};
+        Await.status(507, () -> Http.put(cluster.url("/early/" + attempt[0]++), random(MIB, 2)), PATIENCE);
+        HttpResponse<byte[]> refused = Http.put(cluster.url("/refused"), random(MIB, 2));
+        assertEquals(507, refused.statusCode());
+        assertTrue(new String(refused.body()).contains(cluster.volumes().get(1).address()),
+                "the answer names the full volume: " + new String(refused.body()));
+        assertLeftNothing("/refused");
+    }
+
+    /**
+     * The disk status a volume reports is seconds old, so a disk can still fill up under a write:
+     * with --min-free off (only values larger than the reported free space are refused up front),
+     * filling the disk 1 MiB at a time reaches the volume's own failure, which must fail whole.
+     */
+    @Test
     void whatDoesNotFitFailsWholeAndWhatFitsStaysReadable() {
-        cluster = Cluster.start(dir, 3);
+        cluster = Cluster.start(dir, 3, "--min-free", "0");
         assertTrue(cluster.volumes().get(1).dir().startsWith(smallDisk));
 
         HttpResponse<byte[]> huge = Http.put(cluster.url("/huge"), random(12 * MIB, 1));
-        assertTrue(huge.statusCode() == 502 || huge.statusCode() == 503, "a PUT larger than the disk: " + huge.statusCode());
+        assertTrue(failedWhole(huge.statusCode()), "a PUT larger than the disk: " + huge.statusCode());
         assertLeftNothing("/huge");
 
         Map<String, byte[]> stored = new LinkedHashMap<>();
@@ -85,7 +103,7 @@ class DiskFullIT {
                 assertLeftNothing("/fill/" + i);
             }
         }
-        assertTrue(refused != null && (refused.statusCode() == 502 || refused.statusCode() == 503),
+        assertTrue(refused != null && failedWhole(refused.statusCode()),
                 "the disk never filled up, or the PUT failed oddly: " + (refused == null ? "none" : refused.statusCode()));
         assertTrue(stored.size() >= 4, "only " + stored.size() + " MiB fit on an 8 MiB disk");
         stored.forEach((key, value) -> assertArrayEquals(value, cluster.read(key), key));
@@ -96,6 +114,14 @@ class DiskFullIT {
         assertEquals(201, Await.status(201, () -> Http.put(cluster.url("/after"), again), PATIENCE),
                 "room again once a value is deleted");
         assertArrayEquals(again, cluster.read("/after"));
+    }
+
+    /**
+     * 507: the index saw from the volume's disk status that the value cannot fit; 502/503: the
+     * status was stale and the volume itself failed the write. Either way nothing may be stored.
+     */
+    private static boolean failedWhole(int status) {
+        return status == 507 || status == 502 || status == 503;
     }
 
     /** No replica on any volume, no partial upload, and the key reads as absent. */
