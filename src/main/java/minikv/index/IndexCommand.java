@@ -20,11 +20,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "index",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the index server: the HTTP front of the store (minikeyvalue's API).",
-            "GET/HEAD redirect to a replica, PUT writes every replica at once (all or nothing),",
-            "DELETE, UNLINK, RELINK, and GET /prefix?list or ?unlinked list keys.",
-            "Metrics, health checks and a status page are on a separate admin port.",
-            "Stops cleanly on SIGTERM."})
+            "Runs the index server: the HTTP front of the store (minikeyvalue's API). GET/HEAD redirect to a"
+                    + " replica, PUT writes every replica at once (all or nothing), DELETE, UNLINK, RELINK, and"
+                    + " GET /prefix?list or ?unlinked list keys.",
+            "",
+            "Metrics, health checks and a status page are on a separate admin port. Stops cleanly on SIGTERM."})
 public final class IndexCommand implements Callable<Integer> {
 
     private static final Pattern HOST_PORT = Pattern.compile("[^\\s/:]+:\\d{1,5}");
@@ -35,20 +35,20 @@ public final class IndexCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "VOLUME", description = "volume servers, each host:port")
     List<String> volumes;
 
-    @Option(names = "--port", defaultValue = "3000", description = "port to listen on (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "3000", description = "port to listen on (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--db", defaultValue = "./indexdb", description = "index database directory (default: ${DEFAULT-VALUE})")
+    @Option(names = "--db", paramLabel = "DIR", defaultValue = "./indexdb", description = "index database directory (default: ${DEFAULT-VALUE})")
     Path db;
 
-    @Option(names = "--replicas", defaultValue = "3",
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "3",
             description = "volumes that hold each value; at most the number of volumes (default: ${DEFAULT-VALUE})")
     int replicas;
 
-    @Option(names = "--subvolumes", defaultValue = "10",
+    @Option(names = "--subvolumes", paramLabel = "N", defaultValue = "10",
             description = "directories svXX each volume is split into, 1 to 256 (default: ${DEFAULT-VALUE})")
     int subvolumes;
 
@@ -58,7 +58,7 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--protect", description = "refuse to DELETE a key that was not UNLINKed first")
     boolean protect;
 
-    @Option(names = "--voltimeout", defaultValue = "1s", converter = Durations.class,
+    @Option(names = "--voltimeout", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.class,
             description = "how long a volume may take to connect or answer a probe or DELETE, e.g. 500ms, 2s"
                     + " (default: ${DEFAULT-VALUE})")
     Duration volumeTimeout;
@@ -78,11 +78,11 @@ public final class IndexCommand implements Callable<Integer> {
                     + " volumes with --signed-reads too); needs --secret-file")
     boolean signedReads;
 
-    @Option(names = "--link-ttl", defaultValue = "60s", converter = Durations.class,
+    @Option(names = "--link-ttl", paramLabel = "DURATION", defaultValue = "60s", converter = Durations.class,
             description = "how long a signed read link works, at least 1s (default: ${DEFAULT-VALUE})")
     Duration linkTtl;
 
-    @Option(names = "--write-timeout", defaultValue = "60s", converter = Durations.class,
+    @Option(names = "--write-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Durations.class,
             description = "a PUT whose client sends nothing for this long is dropped and rolled back, freeing"
                     + " its key; at most 5m (default: ${DEFAULT-VALUE})")
     Duration writeTimeout;
