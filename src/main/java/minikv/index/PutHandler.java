@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>With the key claimed (see {@link KeyChangeHandler}), refuse it if live (403).</li>
  *   <li>Read the first bytes: an empty body (411) stores nothing at all.</li>
- *   <li>Record the key PENDING with the locations that may get a replica, durably, before any
- *       volume is touched: a crash from here on is rolled back at startup.</li>
+ *   <li>Record the key PENDING with the locations that may get a replica (committed, not synced)
+ *       before any volume is touched: a crash from here on is rolled back at startup.</li>
  *   <li>Stream the body to every replica at once through one fixed buffer, computing its md5,
  *       but hold back its last byte.</li>
  *   <li>With the body complete (and its Content-MD5 checked), send the last byte. nginx renames
@@ -98,7 +98,16 @@ final class PutHandler extends KeyChangeHandler {
         update(md5, buffer, 0, held);
 
         Record pending = Record.pending(union(targets, old));
-        store.put(key.bytes(), pending);
+        // Committed before any volume is touched. A new key's needs no sync: a process crash
+        // keeps it (startup rolls it back); a machine crash that loses it loses the volumes'
+        // unsynced writes just as well, and leaves at worst an unreferenced file for verify
+        // --repair. Over an unlinked value it is synced: losing it would revive the old record
+        // over replicas that this PUT may have replaced.
+        if (old == null) {
+            store.putUnsynced(key.bytes(), pending);
+        } else {
+            store.put(key.bytes(), pending);
+        }
         boolean replicasMayExist = false;
         try {
             byte[] digest;
