@@ -5,7 +5,7 @@ import minikv.store.Record;
 
 /**
  * Removes a key and its replicas for good, in the one order that never leaves a replica that
- * nothing tracks: record marked DELETING (durably), replicas deleted, record dropped.
+ * nothing tracks: record marked DELETING (durably), replicas deleted, record dropped (no sync).
  */
 final class Eraser {
 
@@ -29,6 +29,8 @@ final class Eraser {
             store.put(key.bytes(), record.withState(Record.State.DELETING));
         }
         volumes.deleteAll(record.locations(), key.bytes());
-        store.remove(key.bytes());
+        // No sync needed: if a machine crash loses this, startup finds the key DELETING (or
+        // PENDING) again and finishes erasing it.
+        store.removeUnsynced(key.bytes());
     }
 }

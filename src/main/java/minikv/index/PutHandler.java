@@ -4,12 +4,12 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import minikv.ops.Rollbacks;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
@@ -26,9 +26,9 @@ import org.xnio.channels.ReadTimeoutException;
  * <ol>
  *   <li>With the key claimed (see {@link KeyChangeHandler}), refuse it if live (403).</li>
  *   <li>Read the first bytes: an empty body (411) stores nothing at all.</li>
- *   <li>Record the key PENDING with the locations that may get a replica, durably, before any
- *       volume is touched: a crash from here on is rolled back at startup.</li>
- *   <li>Stream the body to every replica at once through one fixed buffer, computing its md5,
+ *   <li>Record the key PENDING with the locations that may get a replica (committed, not synced)
+ *       before any volume is touched: a crash from here on is rolled back at startup.</li>
+ *   <li>Stream the body to every replica at once through two fixed buffers, computing its md5,
  *       but hold back its last byte.</li>
  *   <li>With the body complete (and its Content-MD5 checked), send the last byte. nginx renames
  *       each replica into place only now, so every failure before this point leaves no file.</li>
@@ -39,7 +39,8 @@ import org.xnio.channels.ReadTimeoutException;
 final class PutHandler extends KeyChangeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(PutHandler.class);
-    private static final int BUFFER_BYTES = 64 * 1024;
+    private static final int BUFFER_BYTES = 256 * 1024;
+    private static final CompletableFuture<Void> DIGESTED = CompletableFuture.completedFuture(null);
 
     private final IndexStore store;
     private final Placement placement;
@@ -99,16 +100,31 @@ final class PutHandler extends KeyChangeHandler {
         volumes.requireRoom(targets, length);
 
         InputStream body = exchange.getInputStream();
-        byte[] buffer = new byte[BUFFER_BYTES];
-        int held = read(body, buffer, 0);
+        // Two buffers in turn: the md5 of one (on another thread, for a large body) overlaps
+        // sending it and reading the next.
+        byte[][] buffers = {new byte[BUFFER_BYTES], null};
+        int held = read(body, buffers[0], 0);
         if (held < 0) {
             throw new HttpFailure(411, "the body is empty; nothing stored");
         }
-        MessageDigest md5 = computeMd5 || expectedMd5 != null ? Placement.md5Digest() : null;
-        update(md5, buffer, 0, held);
+        boolean large = held == BUFFER_BYTES;
+        buffers[1] = large ? new byte[BUFFER_BYTES] : buffers[0];
+        BodyDigest md5 = computeMd5 || expectedMd5 != null ? new BodyDigest(large) : null;
+        List<CompletableFuture<Void>> digested = new ArrayList<>(List.of(DIGESTED, DIGESTED));
+        digested.set(0, update(md5, buffers[0], 0, held));
+        int current = 0;
 
         Record pending = Record.pending(union(targets, old));
-        store.put(key.bytes(), pending);
+        // Committed before any volume is touched. A new key's needs no sync: a process crash
+        // keeps it (startup rolls it back); a machine crash that loses it loses the volumes'
+        // unsynced writes just as well, and leaves at worst an unreferenced file for verify
+        // --repair. Over an unlinked value it is synced: losing it would revive the old record
+        // over replicas that this PUT may have replaced.
+        if (old == null) {
+            store.putUnsynced(key.bytes(), pending);
+        } else {
+            store.put(key.bytes(), pending);
+        }
         boolean replicasMayExist = false;
         try {
             byte[] digest;
@@ -116,15 +132,19 @@ final class PutHandler extends KeyChangeHandler {
                 while (true) {
                     // Send all but the last byte received: holding it back keeps every replica
                     // from appearing until the whole body is here and checked.
+                    byte[] buffer = buffers[current];
                     if (held > 1) {
                         upload.write(buffer, 0, held - 1);
                     }
-                    buffer[0] = buffer[held - 1];
-                    int n = read(body, buffer, 1);
+                    int next = 1 - current;
+                    digested.get(next).join(); // the md5 is done with the next buffer
+                    buffers[next][0] = buffer[held - 1];
+                    current = next;
+                    int n = read(body, buffers[current], 1);
                     if (n < 0) {
                         break;
                     }
-                    update(md5, buffer, 1, n);
+                    digested.set(current, update(md5, buffers[current], 1, n));
                     held = 1 + n;
                 }
                 digest = md5 == null ? null : md5.digest();
@@ -133,7 +153,7 @@ final class PutHandler extends KeyChangeHandler {
                             + HexFormat.of().formatHex(digest) + "); nothing stored");
                 }
                 replicasMayExist = true;
-                upload.write(buffer, 0, 1);
+                upload.write(buffers[current], 0, 1);
                 upload.finish();
             }
             store.put(key.bytes(), Record.live(targets, digest));
@@ -189,10 +209,22 @@ final class PutHandler extends KeyChangeHandler {
         return all;
     }
 
-    /** Reads at least one byte into {@code buffer} from {@code offset}, or returns -1 at the end. */
+    /**
+     * Fills {@code buffer} from {@code offset} (fewer syscalls downstream than forwarding each
+     * read as it comes), or up to the end of the body; returns how many bytes it read, or -1
+     * if it was at the end already.
+     */
     private static int read(InputStream body, byte[] buffer, int offset) throws HttpFailure {
         try {
-            return body.read(buffer, offset, buffer.length - offset);
+            int filled = 0;
+            while (offset + filled < buffer.length) {
+                int n = body.read(buffer, offset + filled, buffer.length - offset - filled);
+                if (n < 0) {
+                    return filled == 0 ? -1 : filled;
+                }
+                filled += n;
+            }
+            return filled;
         } catch (ReadTimeoutException e) {
             throw new HttpFailure(408, "the client sent no data for --write-timeout; nothing stored");
         } catch (IOException e) {
@@ -200,10 +232,8 @@ final class PutHandler extends KeyChangeHandler {
         }
     }
 
-    private static void update(MessageDigest md5, byte[] buffer, int offset, int length) {
-        if (md5 != null) {
-            md5.update(buffer, offset, length);
-        }
+    private static CompletableFuture<Void> update(BodyDigest md5, byte[] buffer, int offset, int length) {
+        return md5 == null ? DIGESTED : md5.update(buffer, offset, length);
     }
 
     /** The Content-MD5 header (RFC 1864: base64 of the 16 bytes), or null if absent. */

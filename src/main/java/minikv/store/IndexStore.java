@@ -8,11 +8,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import jetbrains.exodus.ArrayByteIterable;
 import jetbrains.exodus.ByteIterable;
 import jetbrains.exodus.env.Cursor;
 import jetbrains.exodus.env.Environment;
 import jetbrains.exodus.env.EnvironmentConfig;
+import jetbrains.exodus.env.EnvironmentImpl;
 import jetbrains.exodus.env.Environments;
 import jetbrains.exodus.env.Store;
 import jetbrains.exodus.env.StoreConfig;
@@ -26,8 +28,14 @@ import jetbrains.exodus.env.Transaction;
  * <ul>
  *   <li>{@link #get} and {@link #snapshot} read committed state and never wait for writers.</li>
  *   <li>{@link #put} and {@link #remove} return only once the change is durable (fsynced).
- *       Concurrent callers share commits: one writer thread applies everything queued in one
- *       transaction and syncs once (group commit).</li>
+ *       {@link #putUnsynced} and {@link #removeUnsynced} return once it is committed and written
+ *       to the OS: readers see it and it survives the process being killed, but only a later
+ *       sync (any durable change's, or closing) makes it survive a machine crash.</li>
+ *   <li>Concurrent callers share commits: one writer thread applies everything queued in one
+ *       transaction (group commit) and hands the changes that asked to be durable to a syncer
+ *       thread, which syncs once for all it has been handed. The log is written in order, so
+ *       one sync covers every earlier commit; and the writer goes on committing meanwhile, so
+ *       a change that needs no sync never waits for one.</li>
  *   <li>Keys whose record is PENDING or DELETING are also kept in a second store, so that
  *       {@link #unsettled} finds them at startup without scanning the whole index.</li>
  *   <li>{@link #keyCounts} is counted by one scan on open, then kept current by the writer.</li>
@@ -41,24 +49,32 @@ public final class IndexStore implements AutoCloseable {
     private static final ByteIterable NOTHING = new ArrayByteIterable(new byte[0]);
 
     private final Environment env;
+    private final EnvironmentImpl envImpl;
     private final Store records;
     private final Store unsettled;
     private final KeyCounts keyCounts = new KeyCounts();
     private final BlockingQueue<Mutation> queue = new LinkedBlockingQueue<>();
-    private final Mutation closeMarker = new Mutation(null, null);
+    /** Committed changes waiting for a sync. */
+    private final BlockingQueue<Mutation> toSync = new LinkedBlockingQueue<>();
+    private final Mutation closeMarker = new Mutation(null, null, false);
+    private final AtomicLong syncs = new AtomicLong();
     private final Thread writer;
+    private final Thread syncer;
     private final Object submitLock = new Object();
     private boolean closed;
 
     private IndexStore(Environment env) {
         this.env = env;
+        this.envImpl = (EnvironmentImpl) env;
         this.records = env.computeInTransaction(
                 txn -> env.openStore("records", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
         this.unsettled = env.computeInTransaction(
                 txn -> env.openStore("unsettled", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
         countKeys();
         this.writer = new Thread(this::writeLoop, "index-store-writer");
+        this.syncer = new Thread(this::syncLoop, "index-store-syncer");
         writer.start();
+        syncer.start();
     }
 
     /**
@@ -68,7 +84,7 @@ public final class IndexStore implements AutoCloseable {
      */
     public static IndexStore open(Path dir) {
         EnvironmentConfig config = new EnvironmentConfig()
-                .setLogDurableWrite(true) // fsync every commit: an acknowledged write survives a crash
+                .setLogDurableWrite(false) // the syncer syncs the commits that need it (see sync)
                 .setEnvCloseForcedly(true) // shutdown must not wait for a listing still streaming
                 .setEnvGatherStatistics(false);
         try {
@@ -91,12 +107,33 @@ public final class IndexStore implements AutoCloseable {
 
     /** Stores {@code record} for {@code key}; returns once it is durable. */
     public void put(byte[] key, Record record) {
-        commit(new Mutation(key, record));
+        commit(new Mutation(key, record, true));
     }
 
     /** Forgets {@code key}; returns once that is durable. */
     public void remove(byte[] key) {
-        commit(new Mutation(key, null));
+        commit(new Mutation(key, null, true));
+    }
+
+    /**
+     * Stores {@code record} for {@code key}; returns once it is committed, without waiting for
+     * a sync: for changes that a machine crash may safely undo.
+     */
+    public void putUnsynced(byte[] key, Record record) {
+        commit(new Mutation(key, record, false));
+    }
+
+    /**
+     * Forgets {@code key}; returns once that is committed, without waiting for a sync: for
+     * changes that a machine crash may safely undo.
+     */
+    public void removeUnsynced(byte[] key) {
+        commit(new Mutation(key, null, false));
+    }
+
+    /** How many syncs the syncer has made (for tests). */
+    long syncs() {
+        return syncs.get();
     }
 
     /** False once {@link #close} has begun: nothing more can be written. */
@@ -144,9 +181,10 @@ public final class IndexStore implements AutoCloseable {
             queue.add(closeMarker);
         }
         boolean interrupted = false;
-        while (writer.isAlive()) {
+        while (writer.isAlive() || syncer.isAlive()) { // the writer stops the syncer when it stops
             try {
                 writer.join();
+                syncer.join();
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -202,9 +240,9 @@ public final class IndexStore implements AutoCloseable {
         }
     }
 
-    private record Mutation(byte[] key, Record record, CompletableFuture<Void> done) {
-        Mutation(byte[] key, Record record) {
-            this(key, record, new CompletableFuture<>());
+    private record Mutation(byte[] key, Record record, boolean sync, CompletableFuture<Void> done) {
+        Mutation(byte[] key, Record record, boolean sync) {
+            this(key, record, sync, new CompletableFuture<>());
         }
     }
 
@@ -222,13 +260,16 @@ public final class IndexStore implements AutoCloseable {
         }
     }
 
-    /** The one writer: drains the queue, applies a batch in one transaction, one fsync per batch. */
+    /**
+     * The one writer: drains the queue and applies a batch in one transaction; then answers the
+     * changes that need no sync and hands the others to the syncer.
+     */
     private void writeLoop() {
         List<Mutation> batch = new ArrayList<>();
         boolean closing = false;
         while (!closing) {
             batch.clear();
-            batch.add(takeUninterruptibly());
+            batch.add(takeUninterruptibly(queue));
             queue.drainTo(batch, MAX_BATCH - 1);
             closing = batch.remove(closeMarker); // nothing is queued after the marker
             if (batch.isEmpty()) {
@@ -236,11 +277,56 @@ public final class IndexStore implements AutoCloseable {
             }
             try {
                 apply(batch);
-                batch.forEach(m -> m.done.complete(null));
             } catch (RuntimeException e) {
                 batch.forEach(m -> m.done.completeExceptionally(e));
+                continue;
+            }
+            for (Mutation m : batch) {
+                if (m.sync) {
+                    toSync.add(m);
+                } else {
+                    m.done.complete(null);
+                }
             }
         }
+        toSync.add(closeMarker);
+    }
+
+    /** The syncer: one sync for every committed change handed over since the last one. */
+    private void syncLoop() {
+        List<Mutation> committed = new ArrayList<>();
+        boolean closing = false;
+        while (!closing) {
+            committed.clear();
+            committed.add(takeUninterruptibly(toSync));
+            toSync.drainTo(committed);
+            closing = committed.remove(closeMarker); // the writer hands over nothing after it
+            if (committed.isEmpty()) {
+                continue;
+            }
+            try {
+                sync();
+                committed.forEach(m -> m.done.complete(null));
+            } catch (RuntimeException e) {
+                committed.forEach(m -> m.done.completeExceptionally(e));
+            }
+        }
+    }
+
+    /**
+     * Makes every commit made so far durable. It runs beside the writer's next commits: the
+     * log's sync forces its current file (each commit has written its pages to it before being
+     * handed over), and Xodus syncs a file before moving on to the next, so when the writer has
+     * moved on meanwhile, the file that held these commits is synced already. If the log's sync
+     * fails, a sync in step with commits (under Xodus's commit lock) decides.
+     */
+    private void sync() {
+        try {
+            envImpl.getLog().sync();
+        } catch (RuntimeException e) {
+            envImpl.flushAndSync();
+        }
+        syncs.incrementAndGet();
     }
 
     private void apply(List<Mutation> batch) {
@@ -290,12 +376,12 @@ public final class IndexStore implements AutoCloseable {
         keyCounts.apply(all);
     }
 
-    private Mutation takeUninterruptibly() {
+    private static Mutation takeUninterruptibly(BlockingQueue<Mutation> from) {
         while (true) {
             try {
-                return queue.take();
+                return from.take();
             } catch (InterruptedException e) {
-                // Only close() ends the writer: queued callers are waiting for their commit.
+                // Only close() ends the writer and syncer: queued callers are waiting for them.
             }
         }
     }

@@ -225,6 +225,20 @@ class IndexIT {
     }
 
     @Test
+    void aLargeBodysMd5CoversEveryByteInOrder() {
+        // Several buffers' worth, digested on another thread while they are sent.
+        byte[] value = random(2 * 1024 * 1024 + 5);
+        byte[] swapped = value.clone();
+        swapped[300_000] = value[600_000];
+        swapped[600_000] = value[300_000];
+        String good = Base64.getEncoder().encodeToString(Placement.md5(value));
+        assertEquals(400, Http.put(cluster.url("/md5/large-bad"), swapped, "Content-MD5", good).statusCode());
+        assertEquals(List.of(), cluster.replicaFiles("/md5/large-bad"));
+        assertEquals(201, Http.put(cluster.url("/md5/large"), value, "Content-MD5", good).statusCode());
+        assertArrayEquals(value, cluster.read("/md5/large"));
+    }
+
+    @Test
     void aChunkedBodyIsStreamedToTheReplicas() throws Exception {
         byte[] value = random(3 * 1024 * 1024 + 17);
         HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.url("/chunked")))

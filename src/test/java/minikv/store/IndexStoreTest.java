@@ -100,6 +100,71 @@ class IndexStoreTest {
     }
 
     @Test
+    void onlyDurableChangesSync() {
+        try (IndexStore store = IndexStore.open(dir)) {
+            store.putUnsynced(b("/p"), Record.pending(AT));
+            store.putUnsynced(b("/q"), Record.pending(AT));
+            store.removeUnsynced(b("/q"));
+            assertEquals(0, store.syncs());
+            assertEquals(Record.pending(AT), store.get(b("/p"))); // committed: readers see it
+            assertNull(store.get(b("/q")));
+            store.put(b("/p"), Record.live(AT, null));
+            assertEquals(1, store.syncs());
+            store.remove(b("/p"));
+            assertEquals(2, store.syncs());
+        }
+        try (IndexStore store = IndexStore.open(dir)) {
+            assertNull(store.get(b("/p")));
+            assertEquals(List.of(), store.unsettled());
+        }
+    }
+
+    @Test
+    void unsyncedChangesSurviveReopening() {
+        try (IndexStore store = IndexStore.open(dir)) {
+            store.putUnsynced(b("/p"), Record.pending(AT));
+            store.putUnsynced(b("/d"), Record.pending(AT).withState(State.DELETING));
+            store.removeUnsynced(b("/d"));
+        }
+        try (IndexStore store = IndexStore.open(dir)) {
+            assertEquals(Record.pending(AT), store.get(b("/p")));
+            assertEquals(1, store.unsettled().size());
+        }
+    }
+
+    @Test
+    void aBatchSyncsOnceAndOnlyIfAChangeInItNeedsIt() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try (IndexStore store = IndexStore.open(dir)) {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                byte[] key = b("/u" + i);
+                done.add(pool.submit(() -> store.putUnsynced(key, Record.pending(AT))));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            assertEquals(0, store.syncs());
+            done.clear();
+            for (int i = 0; i < 2000; i++) {
+                byte[] key = b("/u" + i);
+                done.add(pool.submit(i % 2 == 0
+                        ? () -> store.put(key, Record.live(AT, null))
+                        : () -> store.removeUnsynced(key)));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+            long syncs = store.syncs();
+            assertTrue(syncs >= 1 && syncs <= 1000, "syncs: " + syncs);
+            assertEquals(1000, scan(store, "/u", "", State.LIVE).size());
+            assertEquals(List.of(), store.unsettled());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void aClosedStoreRefusesWritesAndASecondOpenerIsToldWhy() {
         IndexStore store = IndexStore.open(dir);
         IllegalStateException locked = assertThrows(IllegalStateException.class, () -> IndexStore.open(dir));
