@@ -1,0 +1,38 @@
+package minikv.volume;
+
+import java.nio.file.Path;
+
+/**
+ * Where a volume keeps what nginx writes while it runs: a hidden directory inside the volume
+ * directory, on the blobs' filesystem, so that nginx's write-to-temp-then-rename of a PUT body is
+ * atomic. The template never serves names that start with a dot.
+ */
+record RuntimeFiles(Path volumeDir) {
+
+    static final String RUNTIME_DIR_NAME = ".minikv";
+
+    RuntimeFiles {
+        volumeDir = volumeDir.toAbsolutePath().normalize();
+    }
+
+    Path runtimeDir() {
+        return volumeDir.resolve(RUNTIME_DIR_NAME);
+    }
+
+    Path config() {
+        return runtimeDir().resolve("nginx.conf");
+    }
+
+    Path pidFile() {
+        return runtimeDir().resolve("nginx.pid");
+    }
+
+    /** nginx's `-e`: where it reports problems met before it has read the config's error_log. */
+    Path startupErrorLog() {
+        return runtimeDir().resolve("startup-error.log");
+    }
+
+    Path accessLog() {
+        return runtimeDir().resolve("access.log");
+    }
+}

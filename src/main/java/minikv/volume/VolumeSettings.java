@@ -1,0 +1,8 @@
+package minikv.volume;
+
+import java.util.Optional;
+
+/** What one volume server is asked to be; everything the nginx config is computed from. */
+record VolumeSettings(RuntimeFiles files, String bindAddress, int port, Optional<WorkerUser> workerUser,
+        boolean accessLog) {
+}
