@@ -1,5 +1,6 @@
 package minikv;
 
+import minikv.index.IndexCommand;
 import minikv.volume.VolumeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A distributed blob store: nginx volume servers and one index server.",
-        subcommands = {CommandLine.HelpCommand.class, VolumeCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, VolumeCommand.class, IndexCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

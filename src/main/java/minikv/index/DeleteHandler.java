@@ -1,0 +1,37 @@
+package minikv.index;
+
+import io.undertow.server.HttpServerExchange;
+import minikv.store.IndexStore;
+import minikv.store.Record;
+
+/**
+ * DELETE /key: removes the value and every replica (204), or says which volume is in the way
+ * (503/502) and leaves the key DELETING, so that a retry finishes the job. Runs on a worker.
+ * With --protect, only an unlinked key may be deleted.
+ */
+final class DeleteHandler extends KeyChangeHandler {
+
+    private final IndexStore store;
+    private final Eraser eraser;
+    private final boolean protect;
+
+    DeleteHandler(IndexStore store, Eraser eraser, KeyClaims claims, boolean protect) {
+        super(claims);
+        this.store = store;
+        this.eraser = eraser;
+        this.protect = protect;
+    }
+
+    @Override
+    int change(HttpServerExchange exchange, Key key) throws HttpFailure {
+        Record record = store.get(key.bytes());
+        if (record == null) {
+            throw new HttpFailure(404, "");
+        }
+        if (protect && record.state() == Record.State.LIVE) {
+            throw new HttpFailure(403, "--protect is on: UNLINK " + key + " before deleting it");
+        }
+        eraser.erase(key, record);
+        return 204;
+    }
+}

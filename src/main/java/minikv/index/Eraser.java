@@ -1,0 +1,34 @@
+package minikv.index;
+
+import minikv.store.IndexStore;
+import minikv.store.Record;
+
+/**
+ * Removes a key and its replicas for good, in the one order that never leaves a replica that
+ * nothing tracks: record marked DELETING (durably), replicas deleted, record dropped.
+ */
+final class Eraser {
+
+    private final IndexStore store;
+    private final Volumes volumes;
+
+    Eraser(IndexStore store, Volumes volumes) {
+        this.store = store;
+        this.volumes = volumes;
+    }
+
+    /**
+     * Erases {@code key}, whose record is {@code record}. The caller holds the key's claim.
+     *
+     * @throws VolumeFailure if a replica could not be deleted; the record then stays unsettled
+     *     (reads as absent, unlisted) and a later DELETE, PUT or restart finishes the job
+     */
+    void erase(Key key, Record record) throws VolumeFailure {
+        Record.State state = record.state();
+        if (state == Record.State.LIVE || state == Record.State.UNLINKED) {
+            store.put(key.bytes(), record.withState(Record.State.DELETING));
+        }
+        volumes.deleteAll(record.locations(), key.bytes());
+        store.remove(key.bytes());
+    }
+}

@@ -1,0 +1,105 @@
+package minikv.index;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import minikv.placement.Placement;
+import minikv.placement.VolumeHealth;
+import minikv.store.IndexStore;
+import minikv.store.Record;
+
+/**
+ * GET and HEAD /key: a 302 to one replica on a volume that is up, chosen at random to spread
+ * reads. Listings ({@code GET /prefix?list}) go to the list handler.
+ *
+ * <p>This runs on the IO thread, which must never block. The lookup may stay here because a
+ * Xodus read-only transaction takes no lock and waits for no writer, and the index's log pages
+ * are read through Xodus's in-memory cache; only a cold page costs a read from the page cache.
+ * Volume health is read from memory, kept current by probes, so no request waits on a volume.
+ */
+final class GetHandler implements HttpHandler {
+
+    private static final HttpString CONTENT_MD5 = new HttpString("Content-Md5");
+    private static final HttpString KEY_VOLUMES = new HttpString("Key-Volumes");
+    private static final HttpString KEY_BALANCE = new HttpString("Key-Balance");
+
+    private final IndexStore store;
+    private final Placement placement;
+    private final VolumeHealth health;
+    private final String fallback;
+    private final HttpHandler list;
+
+    /** @param fallback where to redirect misses ({@code host:port}), or null to answer 404 */
+    GetHandler(IndexStore store, Placement placement, VolumeHealth health, String fallback, HttpHandler list) {
+        this.store = store;
+        this.placement = placement;
+        this.health = health;
+        this.fallback = fallback;
+        this.list = list;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (!exchange.getQueryString().isEmpty() && exchange.getRequestMethod().equals(Methods.GET)) {
+            list.handleRequest(exchange);
+            return;
+        }
+        Key key = KeyHandler.keyOf(exchange);
+        Record record = store.get(key.bytes());
+        if (record == null || record.state() != Record.State.LIVE) {
+            miss(exchange);
+            return;
+        }
+        String location = pickReplicaThatIsUp(record.locations());
+        if (location == null) {
+            Responses.failure(exchange, new HttpFailure(503, "no replica of " + key + " is on a volume that is up: "
+                    + health.downReason(record.locations().get(0))));
+            return;
+        }
+        HeaderMap headers = exchange.getResponseHeaders();
+        headers.put(Headers.LOCATION, Volumes.replicaUrl(location, key.bytes()));
+        headers.put(Headers.CONTENT_LENGTH, "0");
+        String md5 = record.md5Hex();
+        if (md5 != null) {
+            headers.put(CONTENT_MD5, md5);
+        }
+        headers.put(KEY_VOLUMES, String.join(",", record.locations()));
+        headers.put(KEY_BALANCE, record.locations().equals(placement.locations(key.bytes())) ? "balanced" : "unbalanced");
+        exchange.setStatusCode(302);
+        exchange.endExchange();
+    }
+
+    private void miss(HttpServerExchange exchange) {
+        if (fallback == null) {
+            Responses.empty(exchange, 404);
+            return;
+        }
+        exchange.getResponseHeaders().put(Headers.LOCATION, "http://" + fallback + exchange.getRequestPath());
+        Responses.empty(exchange, 302);
+    }
+
+    /** A random one of the replicas whose volume is up, or null; allocates nothing. */
+    private String pickReplicaThatIsUp(List<String> locations) {
+        int up = 0;
+        for (String location : locations) {
+            if (health.isUp(location)) {
+                up++;
+            }
+        }
+        if (up == 0) {
+            return null;
+        }
+        int pick = ThreadLocalRandom.current().nextInt(up);
+        for (String location : locations) {
+            if (health.isUp(location) && pick-- == 0) {
+                return location;
+            }
+        }
+        return null; // a volume went down between the two loops
+    }
+}

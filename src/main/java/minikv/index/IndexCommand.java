@@ -1,0 +1,109 @@
+package minikv.index;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code minikv index [options] VOLUME...}: runs the index server in the foreground. */
+@Command(name = "index",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the index server: the HTTP front of the store (minikeyvalue's API).",
+            "GET/HEAD redirect to a replica, PUT writes every replica at once (all or nothing),",
+            "DELETE, UNLINK, RELINK, and GET /prefix?list or ?unlinked list keys.",
+            "Stops cleanly on SIGTERM."})
+public final class IndexCommand implements Callable<Integer> {
+
+    private static final Pattern HOST_PORT = Pattern.compile("[^\\s/:]+:\\d{1,5}");
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "VOLUME", description = "volume servers, each host:port")
+    List<String> volumes;
+
+    @Option(names = "--port", defaultValue = "3000", description = "port to listen on (default: ${DEFAULT-VALUE})")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String bind;
+
+    @Option(names = "--db", defaultValue = "./indexdb", description = "index database directory (default: ${DEFAULT-VALUE})")
+    Path db;
+
+    @Option(names = "--replicas", defaultValue = "3",
+            description = "volumes that hold each value; at most the number of volumes (default: ${DEFAULT-VALUE})")
+    int replicas;
+
+    @Option(names = "--subvolumes", defaultValue = "10",
+            description = "directories svXX each volume is split into, 1 to 256 (default: ${DEFAULT-VALUE})")
+    int subvolumes;
+
+    @Option(names = "--fallback", paramLabel = "HOST:PORT", description = "redirect GETs of missing keys there instead of 404")
+    String fallback;
+
+    @Option(names = "--protect", description = "refuse to DELETE a key that was not UNLINKed first")
+    boolean protect;
+
+    @Option(names = "--voltimeout", defaultValue = "1s", converter = Durations.class,
+            description = "how long a volume may take to connect or answer a probe or DELETE, e.g. 500ms, 2s"
+                    + " (default: ${DEFAULT-VALUE})")
+    Duration volumeTimeout;
+
+    @Option(names = "--md5", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "compute and keep each value's md5, served as Content-Md5 (default: on; --no-md5 turns it off;"
+                    + " a Content-MD5 request header is checked either way)")
+    boolean md5;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        for (String volume : volumes) {
+            requireHostPort("VOLUME", volume);
+        }
+        if (fallback != null) {
+            requireHostPort("--fallback", fallback);
+        }
+        quietLibraryLogs();
+        // HttpURLConnection keeps 5 idle connections per volume by default; every worker may
+        // have a PUT in flight to each volume. Read once, so set before the first connection.
+        System.setProperty("http.maxConnections", Integer.toString(IndexServer.WORKER_THREADS));
+
+        IndexServer server;
+        try {
+            server = IndexServer.start(new IndexServer.Config(volumes, bind, port, db, replicas, subvolumes,
+                    fallback, protect, volumeTimeout, md5));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IllegalStateException e) {
+            System.err.println("index: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "index-shutdown"));
+        System.out.printf("index %s:%d (%d volumes, %d replicas) db %s%n",
+                bind.equals("0.0.0.0") ? "" : bind, port, volumes.size(), replicas, db);
+        System.out.flush();
+        server.awaitClose();
+        return 0;
+    }
+
+    private void requireHostPort(String what, String value) {
+        if (!HOST_PORT.matcher(value).matches()) {
+            throw new ParameterException(spec.commandLine(), what + " must be host:port, not '" + value + "'");
+        }
+    }
+
+    /** Xodus, XNIO and Undertow announce themselves at INFO; the index prints its own line. */
+    private static void quietLibraryLogs() {
+        for (String logger : List.of("jetbrains.exodus", "org.xnio", "io.undertow")) {
+            System.setProperty("org.slf4j.simpleLogger.log." + logger, "warn");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package minikv.index;
+
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.BlockingReadTimeoutHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import minikv.placement.Placement;
+import minikv.store.IndexStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The index server: its store, its volumes, and the HTTP front wired to them. */
+public final class IndexServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(IndexServer.class);
+
+    /** Threads for blocking work: each PUT holds one for the whole transfer of its body. */
+    static final int WORKER_THREADS = 64;
+    /** A client that sends nothing for this long in the middle of a body is dropped. */
+    private static final Duration CLIENT_READ_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a shutdown waits for requests in flight. */
+    private static final long SHUTDOWN_GRACE_MS = 5_000;
+
+    /** What the index command line configures. */
+    public record Config(List<String> volumes, String bind, int port, Path db, int replicas, int subvolumes,
+                         String fallback, boolean protect, Duration volumeTimeout, boolean md5) {}
+
+    private final IndexStore store;
+    private final Volumes volumes;
+    private final Recovery recovery;
+    private final GracefulShutdownHandler front;
+    private final Undertow undertow;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
+
+    private IndexServer(Config config, Placement placement, IndexStore store, Volumes volumes) {
+        this.store = store;
+        this.volumes = volumes;
+        KeyClaims claims = new KeyClaims();
+        Eraser eraser = new Eraser(store, volumes);
+        this.recovery = new Recovery(store, eraser, claims);
+
+        HttpHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(),
+                new BlockingHandler(new ListHandler(store)));
+        HttpHandler put = new PutHandler(store, placement, volumes, eraser, claims, config.md5());
+        HttpHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
+        MethodRouter router = new MethodRouter()
+                .on("GET", new KeyHandler(get))
+                .on("HEAD", new KeyHandler(get))
+                // Clients like curl send large bodies only after "100 Continue", sent on first read.
+                .on("PUT", new KeyHandler(new HttpContinueReadHandler(new BlockingHandler(put))))
+                .on("DELETE", new KeyHandler(new BlockingHandler(delete)))
+                .on("UNLINK", new KeyHandler(new BlockingHandler(LinkHandler.unlink(store, claims))))
+                .on("RELINK", new KeyHandler(new BlockingHandler(LinkHandler.relink(store, claims))));
+        this.front = new GracefulShutdownHandler(BlockingReadTimeoutHandler.builder()
+                .readTimeout(CLIENT_READ_TIMEOUT).nextHandler(router).build());
+        this.undertow = Undertow.builder()
+                .addHttpListener(config.port(), config.bind())
+                .setWorkerThreads(WORKER_THREADS)
+                .setServerOption(UndertowOptions.DECODE_URL, false) // keys are decoded strictly by Key
+                .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+                .setHandler(front)
+                .build();
+    }
+
+    /**
+     * Opens the store, learns which volumes are up, rolls back unfinished writes, then listens.
+     *
+     * @throws IllegalArgumentException for a configuration that cannot work
+     * @throws IllegalStateException when the store or the port cannot be had
+     */
+    public static IndexServer start(Config config) {
+        Placement placement = new Placement(config.volumes(), config.replicas(), config.subvolumes());
+        IndexStore store = IndexStore.open(config.db());
+        Volumes volumes = new Volumes(config.volumes(), config.volumeTimeout());
+        IndexServer server = null;
+        String step = "start";
+        try {
+            volumes.start();
+            server = new IndexServer(config, placement, store, volumes);
+            server.recovery.start();
+            step = "listen on " + config.bind() + ":" + config.port();
+            server.undertow.start();
+            return server;
+        } catch (RuntimeException e) {
+            if (server != null) {
+                server.recovery.close();
+            }
+            volumes.close();
+            store.close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("cannot " + step + ": " + cause.getMessage(), e);
+        }
+    }
+
+    /** Stops taking requests, lets those in flight finish briefly, then closes the store. */
+    @Override
+    public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
+        front.shutdown();
+        try {
+            if (!front.awaitShutdown(SHUTDOWN_GRACE_MS)) {
+                log.warn("requests still running after {} ms; closing anyway", SHUTDOWN_GRACE_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        undertow.stop();
+        recovery.close();
+        volumes.close();
+        store.close();
+        closed.countDown();
+    }
+
+    /** Blocks until {@link #close} has finished. */
+    public void awaitClose() throws InterruptedException {
+        closed.await();
+    }
+}

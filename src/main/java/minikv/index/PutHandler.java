@@ -1,0 +1,205 @@
+package minikv.index;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import minikv.placement.Placement;
+import minikv.placement.VolumeHealth;
+import minikv.store.IndexStore;
+import minikv.store.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PUT /key: stores a value on all its replicas, all or nothing, and answers 201 only once that
+ * is durable. Runs on a worker thread (the body is read with blocking I/O).
+ *
+ * <ol>
+ *   <li>With the key claimed (see {@link KeyChangeHandler}), refuse it if live (403).</li>
+ *   <li>Read the first bytes: an empty body (411) stores nothing at all.</li>
+ *   <li>Record the key PENDING with the locations that may get a replica, durably, before any
+ *       volume is touched: a crash from here on is rolled back at startup.</li>
+ *   <li>Stream the body to every replica at once through one fixed buffer, computing its md5,
+ *       but hold back its last byte.</li>
+ *   <li>With the body complete (and its Content-MD5 checked), send the last byte. nginx renames
+ *       each replica into place only now, so every failure before this point leaves no file.</li>
+ *   <li>Every volume said 201/204: record the key LIVE, durably, then answer 201.</li>
+ * </ol>
+ * Any failure undoes what was done: after step 5 that means deleting the replicas.
+ */
+final class PutHandler extends KeyChangeHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(PutHandler.class);
+    private static final int BUFFER_BYTES = 64 * 1024;
+
+    private final IndexStore store;
+    private final Placement placement;
+    private final Volumes volumes;
+    private final Eraser eraser;
+    private final boolean computeMd5;
+
+    PutHandler(IndexStore store, Placement placement, Volumes volumes, Eraser eraser, KeyClaims claims, boolean computeMd5) {
+        super(claims);
+        this.store = store;
+        this.placement = placement;
+        this.volumes = volumes;
+        this.eraser = eraser;
+        this.computeMd5 = computeMd5;
+    }
+
+    @Override
+    int change(HttpServerExchange exchange, Key key) throws HttpFailure {
+        long length = exchange.getRequestContentLength(); // -1 when chunked
+        boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
+        if (length == 0 || (length < 0 && !chunked)) {
+            throw new HttpFailure(411, "a PUT needs a body, with a Content-Length or chunked");
+        }
+        put(exchange, key, length, contentMd5(exchange.getRequestHeaders().getFirst(Headers.CONTENT_MD5)));
+        return 201;
+    }
+
+    private void put(HttpServerExchange exchange, Key key, long length, byte[] expectedMd5) throws HttpFailure {
+        Record old = store.get(key.bytes());
+        if (old != null) {
+            switch (old.state()) {
+                case LIVE -> throw new HttpFailure(403, key + " exists; values are never overwritten (DELETE it first)");
+                case PENDING, DELETING -> { // left by a request that failed half-way, or by a crash
+                    eraser.erase(key, old);
+                    old = null;
+                }
+                case UNLINKED -> { } // replaced, as in minikeyvalue
+            }
+        }
+        List<String> targets = placement.locations(key.bytes());
+        VolumeHealth health = volumes.health();
+        for (String target : targets) {
+            if (!health.isUp(target)) {
+                throw VolumeFailure.down(health.downReason(target));
+            }
+        }
+
+        InputStream body = exchange.getInputStream();
+        byte[] buffer = new byte[BUFFER_BYTES];
+        int held = read(body, buffer, 0);
+        if (held < 0) {
+            throw new HttpFailure(411, "the body is empty; nothing stored");
+        }
+        MessageDigest md5 = computeMd5 || expectedMd5 != null ? Placement.md5Digest() : null;
+        update(md5, buffer, 0, held);
+
+        Record pending = Record.pending(union(targets, old));
+        store.put(key.bytes(), pending);
+        boolean replicasMayExist = false;
+        try {
+            byte[] digest;
+            try (ReplicaUpload upload = volumes.upload(targets, key.bytes(), length)) {
+                while (true) {
+                    // Send all but the last byte received: holding it back keeps every replica
+                    // from appearing until the whole body is here and checked.
+                    if (held > 1) {
+                        upload.write(buffer, 0, held - 1);
+                    }
+                    buffer[0] = buffer[held - 1];
+                    int n = read(body, buffer, 1);
+                    if (n < 0) {
+                        break;
+                    }
+                    update(md5, buffer, 1, n);
+                    held = 1 + n;
+                }
+                digest = md5 == null ? null : md5.digest();
+                if (expectedMd5 != null && !Arrays.equals(expectedMd5, digest)) {
+                    throw HttpFailure.badRequest("Content-MD5 does not match the body (its md5 is "
+                            + HexFormat.of().formatHex(digest) + "); nothing stored");
+                }
+                replicasMayExist = true;
+                upload.write(buffer, 0, 1);
+                upload.finish();
+            }
+            store.put(key.bytes(), Record.live(targets, digest));
+        } catch (HttpFailure | RuntimeException e) {
+            rollBack(key, old, pending, replicasMayExist);
+            throw e;
+        }
+        if (old != null) {
+            deleteStaleReplicas(key, old, targets);
+        }
+    }
+
+    /** Undoes a failed PUT so that it leaves neither a record nor a file behind. */
+    private void rollBack(Key key, Record old, Record pending, boolean replicasMayExist) {
+        try {
+            if (replicasMayExist) {
+                eraser.erase(key, pending); // some volumes may have the whole value
+            } else if (old != null) {
+                store.put(key.bytes(), old); // no volume got the last byte: nothing changed there
+            } else {
+                store.remove(key.bytes());
+            }
+        } catch (VolumeFailure | RuntimeException e) {
+            log.warn("PUT {} failed and is not rolled back yet ({}); its record stays PENDING until a DELETE, PUT"
+                    + " or restart of the index removes it", key, e.getMessage());
+        }
+    }
+
+    /** After replacing an unlinked value: its replicas on volumes the new value does not use. */
+    private void deleteStaleReplicas(Key key, Record old, List<String> targets) {
+        List<String> stale = new ArrayList<>(old.locations());
+        stale.removeAll(targets);
+        if (stale.isEmpty()) {
+            return;
+        }
+        try {
+            volumes.deleteAll(stale, key.bytes());
+        } catch (VolumeFailure e) {
+            log.warn("PUT {} replaced an unlinked value but left its old replicas on {}: {}", key, stale, e.getMessage());
+        }
+    }
+
+    /** Every location that may hold a replica once this PUT starts: a crash must clean them all. */
+    private static List<String> union(List<String> targets, Record old) {
+        List<String> all = new ArrayList<>(targets);
+        if (old != null) {
+            old.locations().stream().filter(l -> !all.contains(l)).forEach(all::add);
+        }
+        return all;
+    }
+
+    /** Reads at least one byte into {@code buffer} from {@code offset}, or returns -1 at the end. */
+    private static int read(InputStream body, byte[] buffer, int offset) throws HttpFailure {
+        try {
+            return body.read(buffer, offset, buffer.length - offset);
+        } catch (IOException e) {
+            throw HttpFailure.badRequest("the request body ended early (" + e.getMessage() + "); nothing stored");
+        }
+    }
+
+    private static void update(MessageDigest md5, byte[] buffer, int offset, int length) {
+        if (md5 != null) {
+            md5.update(buffer, offset, length);
+        }
+    }
+
+    /** The Content-MD5 header (RFC 1864: base64 of the 16 bytes), or null if absent. */
+    private static byte[] contentMd5(String header) throws HttpFailure {
+        if (header == null) {
+            return null;
+        }
+        try {
+            byte[] md5 = Base64.getDecoder().decode(header.trim());
+            if (md5.length == 16) {
+                return md5;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw HttpFailure.badRequest("Content-MD5 must be the base64 of 16 bytes, not '" + header + "'");
+    }
+}

@@ -1,0 +1,150 @@
+package minikv.index;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import minikv.placement.Placement;
+import minikv.placement.VolumeHealth;
+
+/**
+ * The index's side of its volume servers: plain HTTP to nginx (HttpURLConnection, whose
+ * keep-alive pool measured twice the JDK HttpClient's throughput here), their health, parallel
+ * replica deletes, and a watchdog over uploads in flight.
+ */
+final class Volumes implements AutoCloseable {
+
+    /** How often probes run, and how often the watchdog looks at uploads. */
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+    private static final long WATCHDOG_MS = 100;
+
+    private final Duration timeout;
+    private final VolumeHealth health;
+    private final ExecutorService parallel = Executors.newCachedThreadPool(daemon("volume-io"));
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("volume-watchdog"));
+    private final Set<ReplicaUpload> uploads = ConcurrentHashMap.newKeySet();
+
+    /** @param timeout the longest a volume may take to accept a connection or answer a probe or delete */
+    Volumes(List<String> volumes, Duration timeout) {
+        this.timeout = timeout;
+        this.health = new VolumeHealth(volumes, this::probe, PROBE_INTERVAL);
+    }
+
+    /** Learns which volumes are up, then keeps watching. */
+    void start() {
+        health.start();
+        watchdog.scheduleWithFixedDelay(() -> uploads.forEach(ReplicaUpload::checkProgress),
+                WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+    }
+
+    VolumeHealth health() {
+        return health;
+    }
+
+    /** Streams one value to every location at once; see {@link ReplicaUpload}. */
+    ReplicaUpload upload(List<String> locations, byte[] key, long length) throws VolumeFailure {
+        ReplicaUpload upload = ReplicaUpload.open(this, locations, key, length);
+        uploads.add(upload);
+        return upload;
+    }
+
+    void forget(ReplicaUpload upload) {
+        uploads.remove(upload);
+    }
+
+    /**
+     * Deletes the key's replica at every location, in parallel. A replica that is not there
+     * counts as deleted.
+     *
+     * @throws VolumeFailure the first failure, once every delete has finished
+     */
+    void deleteAll(List<String> locations, byte[] key) throws VolumeFailure {
+        List<CompletableFuture<VolumeFailure>> deletes = locations.stream()
+                .map(location -> CompletableFuture.supplyAsync(() -> delete(location, key), parallel))
+                .toList();
+        for (CompletableFuture<VolumeFailure> delete : deletes) {
+            VolumeFailure failure = delete.join();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+
+    private VolumeFailure delete(String location, byte[] key) {
+        try {
+            HttpURLConnection c = connect(location, key, "DELETE", timeout);
+            int code = c.getResponseCode();
+            drain(c);
+            return code / 100 == 2 || code == 404 ? null : VolumeFailure.answered(location, "DELETE", code);
+        } catch (IOException e) {
+            health.reportFailure(location, e.toString());
+            return VolumeFailure.unreachable(location, e);
+        }
+    }
+
+    /** A probe: any HTTP answer to {@code HEAD /} means the volume is up. */
+    private String probe(String volume) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + volume + "/").toURL().openConnection();
+            c.setRequestMethod("HEAD");
+            c.setConnectTimeout((int) timeout.toMillis());
+            c.setReadTimeout((int) timeout.toMillis());
+            c.getResponseCode();
+            drain(c);
+            return null;
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    /** Where the key's replica at {@code location} is, e.g. {@code http://host:3001/sv03/5d/41/aGVsbG8=}. */
+    static String replicaUrl(String location, byte[] key) {
+        return "http://" + Placement.volumeOf(location) + Placement.replicaPath(location, key);
+    }
+
+    /** A request for the key's replica at {@code location}, not yet sent. */
+    HttpURLConnection connect(String location, byte[] key, String method, Duration readTimeout) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(replicaUrl(location, key)).toURL().openConnection();
+        c.setRequestMethod(method);
+        c.setInstanceFollowRedirects(false);
+        c.setConnectTimeout((int) timeout.toMillis());
+        c.setReadTimeout((int) readTimeout.toMillis());
+        return c;
+    }
+
+    /** Reads what is left of an answer so that its connection goes back to the keep-alive pool. */
+    static void drain(HttpURLConnection c) throws IOException {
+        InputStream body = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream();
+        if (body != null) {
+            try (body) {
+                body.transferTo(OutputStream.nullOutputStream());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        health.close();
+        watchdog.shutdownNow();
+        parallel.shutdownNow();
+    }
+
+    private static ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread t = new Thread(runnable, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,276 @@
+package minikv.store;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import jetbrains.exodus.ArrayByteIterable;
+import jetbrains.exodus.ByteIterable;
+import jetbrains.exodus.env.Cursor;
+import jetbrains.exodus.env.Environment;
+import jetbrains.exodus.env.EnvironmentConfig;
+import jetbrains.exodus.env.Environments;
+import jetbrains.exodus.env.Store;
+import jetbrains.exodus.env.StoreConfig;
+import jetbrains.exodus.env.Transaction;
+
+/**
+ * The index on disk: key bytes (UTF-8, so byte order is key order) to {@link Record}, in an
+ * embedded Xodus environment.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #get} and {@link #snapshot} read committed state and never wait for writers.</li>
+ *   <li>{@link #put} and {@link #remove} return only once the change is durable (fsynced).
+ *       Concurrent callers share commits: one writer thread applies everything queued in one
+ *       transaction and syncs once (group commit).</li>
+ *   <li>Keys whose record is PENDING or DELETING are also kept in a second store, so that
+ *       {@link #unsettled} finds them at startup without scanning the whole index.</li>
+ * </ul>
+ * Callers serialise changes to one key themselves; the store does not compare-and-set.
+ */
+public final class IndexStore implements AutoCloseable {
+
+    /** Enough to amortise one fsync, small enough that one batch never holds a commit long. */
+    private static final int MAX_BATCH = 1024;
+    private static final ByteIterable NOTHING = new ArrayByteIterable(new byte[0]);
+
+    private final Environment env;
+    private final Store records;
+    private final Store unsettled;
+    private final BlockingQueue<Mutation> queue = new LinkedBlockingQueue<>();
+    private final Mutation closeMarker = new Mutation(null, null);
+    private final Thread writer;
+    private final Object submitLock = new Object();
+    private boolean closed;
+
+    private IndexStore(Environment env) {
+        this.env = env;
+        this.records = env.computeInTransaction(
+                txn -> env.openStore("records", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
+        this.unsettled = env.computeInTransaction(
+                txn -> env.openStore("unsettled", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
+        this.writer = new Thread(this::writeLoop, "index-store-writer");
+        writer.start();
+    }
+
+    /**
+     * Opens (creating if needed) the index in {@code dir}. Only one process may have it open.
+     *
+     * @throws IllegalStateException with a readable reason when it cannot be opened
+     */
+    public static IndexStore open(Path dir) {
+        EnvironmentConfig config = new EnvironmentConfig()
+                .setLogDurableWrite(true) // fsync every commit: an acknowledged write survives a crash
+                .setEnvCloseForcedly(true) // shutdown must not wait for a listing still streaming
+                .setEnvGatherStatistics(false);
+        try {
+            return new IndexStore(Environments.newInstance(dir.toFile(), config));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot open index database " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The record of {@code key}, or null. */
+    public Record get(byte[] key) {
+        Transaction txn = env.beginReadonlyTransaction();
+        try {
+            ByteIterable value = records.get(txn, new ArrayByteIterable(key));
+            return value == null ? null : Record.decode(value.getBytesUnsafe(), value.getLength());
+        } finally {
+            txn.abort();
+        }
+    }
+
+    /** Stores {@code record} for {@code key}; returns once it is durable. */
+    public void put(byte[] key, Record record) {
+        commit(new Mutation(key, record));
+    }
+
+    /** Forgets {@code key}; returns once that is durable. */
+    public void remove(byte[] key) {
+        commit(new Mutation(key, null));
+    }
+
+    /** A consistent read-only view, for reads that must agree with each other. Close it. */
+    public Snapshot snapshot() {
+        return new Snapshot(env.beginReadonlyTransaction());
+    }
+
+    /** Every key whose record is PENDING or DELETING, with its record. */
+    public List<Entry> unsettled() {
+        List<Entry> found = new ArrayList<>();
+        env.executeInReadonlyTransaction(txn -> {
+            try (Cursor cursor = unsettled.openCursor(txn)) {
+                while (cursor.getNext()) {
+                    ByteIterable key = cursor.getKey();
+                    ByteIterable value = records.get(txn, key);
+                    if (value != null) {
+                        found.add(new Entry(bytes(key), Record.decode(value.getBytesUnsafe(), value.getLength())));
+                    }
+                }
+            }
+        });
+        return found;
+    }
+
+    /** Applies what is already queued, stops the writer and closes the environment. */
+    @Override
+    public void close() {
+        synchronized (submitLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(closeMarker);
+        }
+        boolean interrupted = false;
+        while (writer.isAlive()) {
+            try {
+                writer.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        env.close();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public record Entry(byte[] key, Record record) {}
+
+    /** Receives keys in order; returns false to stop the scan. */
+    @FunctionalInterface
+    public interface KeyVisitor {
+        boolean visit(byte[] key);
+    }
+
+    /** A read-only transaction; Xodus read transactions see one committed version throughout. */
+    public final class Snapshot implements AutoCloseable {
+        private final Transaction txn;
+
+        private Snapshot(Transaction txn) {
+            this.txn = txn;
+        }
+
+        /**
+         * Visits, in byte order, the keys that start with {@code prefix}, are not before
+         * {@code start} (may be empty) and whose record is in {@code state}.
+         */
+        public void scanKeys(byte[] prefix, byte[] start, Record.State state, KeyVisitor visitor) {
+            byte[] from = Arrays.compareUnsigned(start, prefix) > 0 ? start : prefix;
+            try (Cursor cursor = records.openCursor(txn)) {
+                if (cursor.getSearchKeyRange(new ArrayByteIterable(from)) == null) {
+                    return;
+                }
+                do {
+                    byte[] key = bytes(cursor.getKey());
+                    if (!startsWith(key, prefix)) {
+                        return;
+                    }
+                    ByteIterable value = cursor.getValue();
+                    if (Record.stateOf(value.getBytesUnsafe(), value.getLength()) == state && !visitor.visit(key)) {
+                        return;
+                    }
+                } while (cursor.getNext());
+            }
+        }
+
+        @Override
+        public void close() {
+            txn.abort();
+        }
+    }
+
+    private record Mutation(byte[] key, Record record, CompletableFuture<Void> done) {
+        Mutation(byte[] key, Record record) {
+            this(key, record, new CompletableFuture<>());
+        }
+    }
+
+    private void commit(Mutation mutation) {
+        synchronized (submitLock) {
+            if (closed) {
+                throw new IllegalStateException("the index store is closed");
+            }
+            queue.add(mutation);
+        }
+        try {
+            mutation.done.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** The one writer: drains the queue, applies a batch in one transaction, one fsync per batch. */
+    private void writeLoop() {
+        List<Mutation> batch = new ArrayList<>();
+        boolean closing = false;
+        while (!closing) {
+            batch.clear();
+            batch.add(takeUninterruptibly());
+            queue.drainTo(batch, MAX_BATCH - 1);
+            closing = batch.remove(closeMarker); // nothing is queued after the marker
+            if (batch.isEmpty()) {
+                continue;
+            }
+            try {
+                apply(batch);
+                batch.forEach(m -> m.done.complete(null));
+            } catch (RuntimeException e) {
+                batch.forEach(m -> m.done.completeExceptionally(e));
+            }
+        }
+    }
+
+    private void apply(List<Mutation> batch) {
+        Transaction txn = env.beginExclusiveTransaction();
+        try {
+            for (Mutation m : batch) {
+                ArrayByteIterable key = new ArrayByteIterable(m.key);
+                if (m.record == null) {
+                    records.delete(txn, key);
+                    unsettled.delete(txn, key);
+                } else {
+                    records.put(txn, key, new ArrayByteIterable(m.record.encode()));
+                    Record.State state = m.record.state();
+                    if (state == Record.State.PENDING || state == Record.State.DELETING) {
+                        unsettled.put(txn, key, NOTHING);
+                    } else {
+                        unsettled.delete(txn, key);
+                    }
+                }
+            }
+            if (!txn.commit()) {
+                throw new IllegalStateException("index commit was refused");
+            }
+        } finally {
+            if (!txn.isFinished()) {
+                txn.abort();
+            }
+        }
+    }
+
+    private Mutation takeUninterruptibly() {
+        while (true) {
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                // Only close() ends the writer: queued callers are waiting for their commit.
+            }
+        }
+    }
+
+    private static byte[] bytes(ByteIterable it) {
+        return Arrays.copyOf(it.getBytesUnsafe(), it.getLength());
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+}

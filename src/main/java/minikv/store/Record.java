@@ -1,0 +1,190 @@
+package minikv.store;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * What the index knows about one key: its state, the locations ({@code host:port/svXX}) of its
+ * replicas and, when computed, the md5 of its value. Immutable and free of I/O.
+ *
+ * <p>Encoding, version 1 (all integers big-endian):
+ * <pre>
+ *   u8 version = 1 | u8 state | u8 md5 length (0 or 16) | md5 bytes
+ *   | u8 location count (1..255) | per location: u16 length, UTF-8 bytes
+ * </pre>
+ * The state comes second so that listings can filter on it without decoding the rest.
+ */
+public final class Record {
+
+    /** The life of a key; only LIVE keys are served. */
+    public enum State {
+        /** Replicas are being written; they may or may not exist yet. */
+        PENDING(1),
+        /** Every replica is written; the value is served. */
+        LIVE(2),
+        /** Virtually deleted: replicas kept, value not served, RELINK brings it back. */
+        UNLINKED(3),
+        /** Replicas are being removed; the record goes once none is left. */
+        DELETING(4);
+
+        final byte code;
+
+        State(int code) {
+            this.code = (byte) code;
+        }
+
+        static State of(byte code) {
+            for (State s : values()) {
+                if (s.code == code) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("corrupt record: unknown state " + code);
+        }
+    }
+
+    static final byte VERSION = 1;
+    private static final int MD5_BYTES = 16;
+    private static final int MAX_LOCATIONS = 255;
+    private static final int MAX_LOCATION_BYTES = 0xffff;
+
+    private final State state;
+    private final List<String> locations;
+    private final byte[] md5;
+
+    private Record(State state, List<String> locations, byte[] md5) {
+        if (locations.isEmpty() || locations.size() > MAX_LOCATIONS) {
+            throw new IllegalArgumentException("a record needs 1 to " + MAX_LOCATIONS + " locations, not " + locations.size());
+        }
+        if (md5 != null && md5.length != MD5_BYTES) {
+            throw new IllegalArgumentException("an md5 has 16 bytes, not " + md5.length);
+        }
+        this.state = state;
+        this.locations = List.copyOf(locations);
+        this.md5 = md5 == null ? null : md5.clone();
+    }
+
+    /** Replicas may be on their way to these locations. */
+    public static Record pending(List<String> locations) {
+        return new Record(State.PENDING, locations, null);
+    }
+
+    /** Every replica is written; {@code md5} may be null when md5s are off. */
+    public static Record live(List<String> locations, byte[] md5) {
+        return new Record(State.LIVE, locations, md5);
+    }
+
+    public Record withState(State newState) {
+        return new Record(newState, locations, md5);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public List<String> locations() {
+        return locations;
+    }
+
+    /** The md5 of the value as lower-case hex, or null when it was not computed. */
+    public String md5Hex() {
+        return md5 == null ? null : HexFormat.of().formatHex(md5);
+    }
+
+    public byte[] encode() {
+        byte[][] names = new byte[locations.size()][];
+        int size = 4 + (md5 == null ? 0 : MD5_BYTES);
+        for (int i = 0; i < names.length; i++) {
+            names[i] = locations.get(i).getBytes(StandardCharsets.UTF_8);
+            if (names[i].length > MAX_LOCATION_BYTES) {
+                throw new IllegalArgumentException("location too long: " + locations.get(i));
+            }
+            size += 2 + names[i].length;
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(VERSION).put(state.code);
+        if (md5 == null) {
+            out.put((byte) 0);
+        } else {
+            out.put((byte) MD5_BYTES).put(md5);
+        }
+        out.put((byte) names.length);
+        for (byte[] name : names) {
+            out.putShort((short) name.length).put(name);
+        }
+        return out.array();
+    }
+
+    /** The state alone, read from the first two bytes; for scans that filter by state. */
+    public static State stateOf(byte[] bytes, int length) {
+        if (length < 2 || bytes[0] != VERSION) {
+            throw new IllegalArgumentException("corrupt record: " + (length < 2 ? "too short" : "unknown version " + bytes[0]));
+        }
+        return State.of(bytes[1]);
+    }
+
+    /**
+     * Decodes the first {@code length} bytes of {@code bytes}.
+     *
+     * @throws IllegalArgumentException if they are not exactly one version-1 record
+     */
+    public static Record decode(byte[] bytes, int length) {
+        State state = stateOf(bytes, length);
+        ByteBuffer in = ByteBuffer.wrap(bytes, 2, length - 2);
+        try {
+            int md5Length = Byte.toUnsignedInt(in.get());
+            if (md5Length != 0 && md5Length != MD5_BYTES) {
+                throw new IllegalArgumentException("corrupt record: md5 of " + md5Length + " bytes");
+            }
+            byte[] md5 = null;
+            if (md5Length == MD5_BYTES) {
+                md5 = new byte[MD5_BYTES];
+                in.get(md5);
+            }
+            int count = Byte.toUnsignedInt(in.get());
+            if (count == 0) {
+                throw new IllegalArgumentException("corrupt record: no location");
+            }
+            List<String> locations = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
+                in.get(name);
+                locations.add(strictUtf8(name));
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException("corrupt record: " + in.remaining() + " bytes after the end");
+            }
+            return new Record(state, locations, md5);
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new IllegalArgumentException("corrupt record: truncated", e);
+        }
+    }
+
+    private static String strictUtf8(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        // Lenient decoding replaces bad sequences, so a strict text encodes back to the same bytes.
+        if (!Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
+            throw new IllegalArgumentException("corrupt record: a location is not UTF-8");
+        }
+        return text;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Record r && state == r.state && locations.equals(r.locations) && Arrays.equals(md5, r.md5);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * state.hashCode() + locations.hashCode()) + Arrays.hashCode(md5);
+    }
+
+    @Override
+    public String toString() {
+        return state + " " + locations + (md5 == null ? "" : " md5 " + md5Hex());
+    }
+}

@@ -1,0 +1,74 @@
+package minikv.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import minikv.store.Record.State;
+import org.junit.jupiter.api.Test;
+
+class RecordTest {
+
+    private static final List<String> LOCATIONS = List.of("127.0.0.1:3001/sv03", "127.0.0.1:3002/sv07", "vol-ü:3003");
+    private static final byte[] MD5 = HexFormat.of().parseHex("5d41402abc4b2a76b9719d911017c592");
+
+    private static Record roundTrip(Record r) {
+        byte[] bytes = r.encode();
+        byte[] padded = Arrays.copyOf(bytes, bytes.length + 7); // decode honours the length it is given
+        return Record.decode(padded, bytes.length);
+    }
+
+    @Test
+    void everyStateRoundTripsWithAndWithoutMd5() {
+        for (State state : State.values()) {
+            Record withMd5 = Record.live(LOCATIONS, MD5).withState(state);
+            Record without = Record.live(LOCATIONS, null).withState(state);
+            assertEquals(withMd5, roundTrip(withMd5));
+            assertEquals(without, roundTrip(without));
+            assertEquals(state, Record.stateOf(withMd5.encode(), 2));
+        }
+        assertEquals("5d41402abc4b2a76b9719d911017c592", roundTrip(Record.live(LOCATIONS, MD5)).md5Hex());
+        assertNull(roundTrip(Record.pending(LOCATIONS)).md5Hex());
+    }
+
+    @Test
+    void encodingIsCompactAndVersioned() {
+        byte[] bytes = Record.live(List.of("a:1"), MD5).encode();
+        assertEquals(1 + 1 + 1 + 16 + 1 + 2 + 3, bytes.length);
+        assertEquals(Record.VERSION, bytes[0]);
+    }
+
+    @Test
+    void garbageIsRejected() {
+        byte[] good = Record.live(LOCATIONS, MD5).encode();
+        List<byte[]> bad = List.of(
+                new byte[0],
+                new byte[] {1},
+                new byte[] {9, 2, 0, 1, 0, 1, 'a'},              // unknown version
+                new byte[] {1, 7, 0, 1, 0, 1, 'a'},              // unknown state
+                new byte[] {1, 2, 5, 1, 2, 3, 4, 5, 1, 0, 1, 'a'}, // md5 of 5 bytes
+                new byte[] {1, 2, 0, 0},                         // no location
+                new byte[] {1, 2, 0, 1, 0, 2, (byte) 0xc3, 0x28}, // location not UTF-8
+                Arrays.copyOf(good, good.length - 1),            // truncated
+                Arrays.copyOf(good, good.length + 1));           // trailing byte
+        for (byte[] b : bad) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Record.decode(b, b.length),
+                    () -> "accepted " + Arrays.toString(b));
+            assertTrue(e.getMessage().startsWith("corrupt record"), e.getMessage());
+        }
+    }
+
+    @Test
+    void recordsAreImmutable() {
+        byte[] md5 = MD5.clone();
+        Record r = Record.live(LOCATIONS, md5);
+        md5[0] = 0;
+        assertArrayEquals(Record.live(LOCATIONS, MD5).encode(), r.encode());
+        assertThrows(UnsupportedOperationException.class, () -> r.locations().add("x"));
+    }
+}
