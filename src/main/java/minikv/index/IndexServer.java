@@ -14,6 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import minikv.placement.Placement;
 import minikv.store.IndexStore;
+import minikv.tools.KeyDoctor;
+import minikv.tools.KeyMover;
+import minikv.tools.VolumeClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +29,8 @@ public final class IndexServer implements AutoCloseable {
     static final int WORKER_THREADS = 64;
     /** A client that sends nothing for this long in the middle of a body is dropped. */
     private static final Duration CLIENT_READ_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a volume may take to send the next bytes of a value the tools read or copy. */
+    private static final Duration TOOL_READ_TIMEOUT = Duration.ofSeconds(30);
     /** How long a shutdown waits for requests in flight. */
     private static final long SHUTDOWN_GRACE_MS = 5_000;
 
@@ -46,6 +51,9 @@ public final class IndexServer implements AutoCloseable {
         this.volumes = volumes;
         KeyClaims claims = new KeyClaims();
         Eraser eraser = new Eraser(store, volumes);
+        // Renames for UNLINK/RELINK and the operator tools' per-key work (see ToolHandler).
+        VolumeClient toolClient = new VolumeClient(config.volumeTimeout(), TOOL_READ_TIMEOUT);
+        KeyDoctor doctor = new KeyDoctor(store, toolClient);
         this.recovery = new Recovery(store, eraser, claims);
 
         HttpHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(),
@@ -58,8 +66,12 @@ public final class IndexServer implements AutoCloseable {
                 // Clients like curl send large bodies only after "100 Continue", sent on first read.
                 .on("PUT", new KeyHandler(new HttpContinueReadHandler(new BlockingHandler(put))))
                 .on("DELETE", new KeyHandler(new BlockingHandler(delete)))
-                .on("UNLINK", new KeyHandler(new BlockingHandler(LinkHandler.unlink(store, claims))))
-                .on("RELINK", new KeyHandler(new BlockingHandler(LinkHandler.relink(store, claims))));
+                .on("UNLINK", new KeyHandler(new BlockingHandler(LinkHandler.unlink(store, claims, toolClient))))
+                .on("RELINK", new KeyHandler(new BlockingHandler(LinkHandler.relink(store, claims, toolClient))))
+                .on("REBALANCE", new KeyHandler(new BlockingHandler(ToolHandler.rebalance(claims,
+                        new KeyMover(store, toolClient, placement, true)))))
+                .on("VERIFY", new KeyHandler(new BlockingHandler(ToolHandler.verify(claims, doctor))))
+                .on("REPAIR", new KeyHandler(new BlockingHandler(ToolHandler.repair(claims, doctor, placement))));
         this.front = new GracefulShutdownHandler(BlockingReadTimeoutHandler.builder()
                 .readTimeout(CLIENT_READ_TIMEOUT).nextHandler(router).build());
         this.undertow = Undertow.builder()

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
+import minikv.tools.ReplicaName;
 
 /**
  * The index's side of its volume servers: plain HTTP to nginx (HttpURLConnection, whose
@@ -64,15 +66,22 @@ final class Volumes implements AutoCloseable {
     }
 
     /**
-     * Deletes the key's replica at every location, in parallel. A replica that is not there
-     * counts as deleted.
+     * Deletes the key's replica at every location, in parallel: the file under its live name
+     * if {@code live}, and under its unlinked name ({@link ReplicaName}) if {@code unlinked}. A
+     * file that is not there counts as deleted.
      *
      * @throws VolumeFailure the first failure, once every delete has finished
      */
-    void deleteAll(List<String> locations, byte[] key) throws VolumeFailure {
-        List<CompletableFuture<VolumeFailure>> deletes = locations.stream()
-                .map(location -> CompletableFuture.supplyAsync(() -> delete(location, key), parallel))
-                .toList();
+    void deleteAll(List<String> locations, byte[] key, boolean live, boolean unlinked) throws VolumeFailure {
+        List<CompletableFuture<VolumeFailure>> deletes = new ArrayList<>();
+        for (String location : locations) {
+            for (boolean name : new boolean[] {false, true}) {
+                if (name ? unlinked : live) {
+                    String url = ReplicaName.url(location, key, name);
+                    deletes.add(CompletableFuture.supplyAsync(() -> delete(location, url), parallel));
+                }
+            }
+        }
         for (CompletableFuture<VolumeFailure> delete : deletes) {
             VolumeFailure failure = delete.join();
             if (failure != null) {
@@ -81,9 +90,9 @@ final class Volumes implements AutoCloseable {
         }
     }
 
-    private VolumeFailure delete(String location, byte[] key) {
+    private VolumeFailure delete(String location, String url) {
         try {
-            HttpURLConnection c = connect(location, key, "DELETE", timeout);
+            HttpURLConnection c = open(url, "DELETE", timeout);
             int code = c.getResponseCode();
             drain(c);
             return code / 100 == 2 || code == 404 ? null : VolumeFailure.answered(location, "DELETE", code);
@@ -115,7 +124,11 @@ final class Volumes implements AutoCloseable {
 
     /** A request for the key's replica at {@code location}, not yet sent. */
     HttpURLConnection connect(String location, byte[] key, String method, Duration readTimeout) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(replicaUrl(location, key)).toURL().openConnection();
+        return open(replicaUrl(location, key), method, readTimeout);
+    }
+
+    private HttpURLConnection open(String url, String method, Duration readTimeout) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
         c.setRequestMethod(method);
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout((int) timeout.toMillis());
