@@ -79,7 +79,7 @@ final class GetHandler implements HttpHandler {
             Responses.empty(exchange, 404);
             return;
         }
-        exchange.getResponseHeaders().put(Headers.LOCATION, "http://" + fallback + exchange.getRequestPath());
+        exchange.getResponseHeaders().put(Headers.LOCATION, "http://" + fallback + KeyHandler.rawPath(exchange));
         Responses.empty(exchange, 302);
     }
 

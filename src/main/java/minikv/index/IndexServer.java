@@ -40,7 +40,7 @@ public final class IndexServer implements AutoCloseable {
 
     private final IndexStore store;
     private final Volumes volumes;
-    private final Recovery recovery;
+    private final Settler settler;
     private final GracefulShutdownHandler front;
     private final Undertow undertow;
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -51,20 +51,19 @@ public final class IndexServer implements AutoCloseable {
         this.volumes = volumes;
         KeyClaims claims = new KeyClaims();
         Eraser eraser = new Eraser(store, volumes);
+        this.settler = new Settler(store, eraser, claims);
         // Renames for UNLINK/RELINK and the operator tools' per-key work (see ToolHandler).
         VolumeClient toolClient = new VolumeClient(config.volumeTimeout(), TOOL_READ_TIMEOUT);
         KeyDoctor doctor = new KeyDoctor(store, toolClient);
-        this.recovery = new Recovery(store, eraser, claims);
 
         HttpHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(),
                 new BlockingHandler(new ListHandler(store)));
-        HttpHandler put = new PutHandler(store, placement, volumes, eraser, claims, config.md5());
+        HttpHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, config.md5());
         HttpHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
                 .on("HEAD", new KeyHandler(get))
-                // Clients like curl send large bodies only after "100 Continue", sent on first read.
-                .on("PUT", new KeyHandler(new HttpContinueReadHandler(new BlockingHandler(put))))
+                .on("PUT", new KeyHandler(bodyReading(put)))
                 .on("DELETE", new KeyHandler(new BlockingHandler(delete)))
                 .on("UNLINK", new KeyHandler(new BlockingHandler(LinkHandler.unlink(store, claims, toolClient))))
                 .on("RELINK", new KeyHandler(new BlockingHandler(LinkHandler.relink(store, claims, toolClient))))
@@ -72,8 +71,7 @@ public final class IndexServer implements AutoCloseable {
                         new KeyMover(store, toolClient, placement, true)))))
                 .on("VERIFY", new KeyHandler(new BlockingHandler(ToolHandler.verify(claims, doctor))))
                 .on("REPAIR", new KeyHandler(new BlockingHandler(ToolHandler.repair(claims, doctor, placement))));
-        this.front = new GracefulShutdownHandler(BlockingReadTimeoutHandler.builder()
-                .readTimeout(CLIENT_READ_TIMEOUT).nextHandler(router).build());
+        this.front = new GracefulShutdownHandler(router);
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
                 .setWorkerThreads(WORKER_THREADS)
@@ -81,6 +79,18 @@ public final class IndexServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .setHandler(front)
                 .build();
+    }
+
+    /**
+     * Runs {@code handler} on a worker, reading the request body with blocking I/O: sends
+     * "100 Continue" on the first read (curl waits for it before sending a large body), and
+     * drops a client that stops sending in the middle of its body.
+     */
+    private static HttpHandler bodyReading(HttpHandler handler) {
+        return new HttpContinueReadHandler(BlockingReadTimeoutHandler.builder()
+                .readTimeout(CLIENT_READ_TIMEOUT)
+                .nextHandler(new BlockingHandler(handler))
+                .build());
     }
 
     /**
@@ -98,13 +108,13 @@ public final class IndexServer implements AutoCloseable {
         try {
             volumes.start();
             server = new IndexServer(config, placement, store, volumes);
-            server.recovery.start();
+            server.settler.start();
             step = "listen on " + config.bind() + ":" + config.port();
             server.undertow.start();
             return server;
         } catch (RuntimeException e) {
             if (server != null) {
-                server.recovery.close();
+                server.settler.close();
             }
             volumes.close();
             store.close();
@@ -128,7 +138,7 @@ public final class IndexServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
-        recovery.close();
+        settler.close();
         volumes.close();
         store.close();
         closed.countDown();

@@ -23,12 +23,25 @@ final class KeyHandler implements HttpHandler {
         return exchange.getAttachment(KEY);
     }
 
+    /**
+     * The request path exactly as sent, still percent-encoded (the server is set not to decode
+     * URLs: see {@link Key}). Not {@code getRequestPath()}: Undertow cuts {@code ;params} from
+     * it, and {@code /a;b} is a key like any other.
+     */
+    static String rawPath(HttpServerExchange exchange) {
+        String uri = exchange.getRequestURI();
+        if (exchange.isHostIncludedInRequestURI()) { // absolute form: http://host:port/path
+            int path = uri.indexOf('/', uri.indexOf("//") + 2);
+            return path < 0 ? "/" : uri.substring(path);
+        }
+        return uri;
+    }
+
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         Key key;
         try {
-            // Raw, because the server is set not to decode URLs: see Key.
-            key = Key.fromRawPath(exchange.getRequestPath());
+            key = Key.fromRawPath(rawPath(exchange));
         } catch (HttpFailure bad) {
             Responses.failure(exchange, bad);
             return;

@@ -43,14 +43,17 @@ final class PutHandler extends KeyChangeHandler {
     private final Placement placement;
     private final Volumes volumes;
     private final Eraser eraser;
+    private final Settler settler;
     private final boolean computeMd5;
 
-    PutHandler(IndexStore store, Placement placement, Volumes volumes, Eraser eraser, KeyClaims claims, boolean computeMd5) {
+    PutHandler(IndexStore store, Placement placement, Volumes volumes, Eraser eraser, Settler settler, KeyClaims claims,
+               boolean computeMd5) {
         super(claims);
         this.store = store;
         this.placement = placement;
         this.volumes = volumes;
         this.eraser = eraser;
+        this.settler = settler;
         this.computeMd5 = computeMd5;
     }
 
@@ -137,15 +140,17 @@ final class PutHandler extends KeyChangeHandler {
     private void rollBack(Key key, Record old, Record pending, boolean replicasMayExist) {
         try {
             if (replicasMayExist) {
-                eraser.erase(key, pending); // some volumes may have the whole value
+                // Some volumes may have the whole value. Over an unlinked key, they replaced its
+                // old replicas in place: the key goes altogether rather than half-restored.
+                eraser.erase(key, pending);
             } else if (old != null) {
                 store.put(key.bytes(), old); // no volume got the last byte: nothing changed there
             } else {
                 store.remove(key.bytes());
             }
         } catch (VolumeFailure | RuntimeException e) {
-            log.warn("PUT {} failed and is not rolled back yet ({}); its record stays PENDING until a DELETE, PUT"
-                    + " or restart of the index removes it", key, e.getMessage());
+            log.warn("PUT {} failed and cannot be rolled back yet: {}; retrying in the background", key, e.getMessage());
+            settler.settleLater(key); // until then the key stays PENDING: absent to readers
         }
     }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.Supplier;
 import minikv.placement.Placement;
 
 /**
@@ -25,16 +28,21 @@ final class ReplicaUpload implements AutoCloseable {
      * How long a volume that still answers probes may stall a transfer. Far longer than
      * --voltimeout: a volume's disk flushing a few GiB of writeback can pause it for seconds.
      */
-    static final Duration STALL_LIMIT = Duration.ofSeconds(30);
+    private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
+    /**
+     * Bodies up to this size are handed to HttpURLConnection whole, to send at {@link #finish}:
+     * it can then resend one on a fresh connection when a pooled connection turns out to have
+     * been closed by the volume (restarted, say). In streaming mode it cannot.
+     */
+    private static final int SMALL_BODY = 64 * 1024;
     private static final int CHUNK = 64 * 1024;
 
     private final Volumes volumes;
     private final List<String> locations;
     private final HttpURLConnection[] connections;
     private final OutputStream[] bodies;
-    /** When the current blocking call to a volume began (System.nanoTime), or 0 between calls. */
-    private volatile long busySince;
-    private volatile int busyWith;
+    /** Per replica, when its current blocking call began (System.nanoTime), or 0 between calls. */
+    private final AtomicLongArray busySince;
     /** Set by the watchdog when it gave up on a volume. */
     private volatile VolumeFailure abandoned;
     private boolean finished;
@@ -44,6 +52,7 @@ final class ReplicaUpload implements AutoCloseable {
         this.locations = locations;
         this.connections = new HttpURLConnection[locations.size()];
         this.bodies = new OutputStream[locations.size()];
+        this.busySince = new AtomicLongArray(locations.size());
     }
 
     /**
@@ -53,25 +62,25 @@ final class ReplicaUpload implements AutoCloseable {
      */
     static ReplicaUpload open(Volumes volumes, List<String> locations, byte[] key, long length) throws VolumeFailure {
         ReplicaUpload upload = new ReplicaUpload(volumes, locations);
-        try {
-            for (int i = 0; i < locations.size(); i++) {
+        for (int i = 0; i < locations.size(); i++) {
+            try {
                 HttpURLConnection c = volumes.connect(locations.get(i), key, "PUT", STALL_LIMIT);
                 c.setDoOutput(true);
-                if (length >= 0) {
+                if (length > SMALL_BODY) {
                     c.setFixedLengthStreamingMode(length);
-                } else {
+                } else if (length < 0) {
                     c.setChunkedStreamingMode(CHUNK);
-                }
+                } // else buffered by HttpURLConnection until finish()
                 upload.connections[i] = c;
                 upload.busy(i);
                 upload.bodies[i] = c.getOutputStream();
-                upload.idle();
+                upload.idle(i);
+            } catch (IOException e) {
+                upload.close();
+                throw upload.failure(i, e);
             }
-            return upload;
-        } catch (IOException e) {
-            upload.close();
-            throw upload.failure(upload.busyWith, e);
         }
+        return upload;
     }
 
     /** Sends the same bytes to every volume. */
@@ -80,7 +89,7 @@ final class ReplicaUpload implements AutoCloseable {
             try {
                 busy(i);
                 bodies[i].write(buffer, offset, length);
-                idle();
+                idle(i);
             } catch (IOException e) {
                 throw failure(i, e);
             }
@@ -88,34 +97,32 @@ final class ReplicaUpload implements AutoCloseable {
     }
 
     /**
-     * Ends every body and waits for every volume's answer; each one's replica then exists.
+     * Ends every body and waits for every volume's answer, all at once; each replica whose
+     * volume answered 201 or 204 then exists.
      *
      * @throws VolumeFailure if any volume did not store its replica (others may have)
      */
     void finish() throws VolumeFailure {
+        List<Supplier<VolumeFailure>> answers = new ArrayList<>();
         for (int i = 0; i < bodies.length; i++) {
-            try {
-                busy(i);
-                bodies[i].close();
-                idle();
-            } catch (IOException e) {
-                throw failure(i, e);
-            }
+            int replica = i;
+            answers.add(() -> finish(replica));
         }
-        for (int i = 0; i < connections.length; i++) {
-            try {
-                busy(i);
-                int code = connections[i].getResponseCode();
-                Volumes.drain(connections[i]);
-                idle();
-                if (code != 201 && code != 204) {
-                    throw VolumeFailure.answered(locations.get(i), "PUT", code);
-                }
-            } catch (IOException e) {
-                throw failure(i, e);
-            }
-        }
+        volumes.allAtOnce(answers);
         finished = true;
+    }
+
+    private VolumeFailure finish(int replica) {
+        try {
+            busy(replica);
+            bodies[replica].close();
+            int code = connections[replica].getResponseCode();
+            Volumes.drain(connections[replica]);
+            idle(replica);
+            return code == 201 || code == 204 ? null : VolumeFailure.answered(locations.get(replica), "PUT", code);
+        } catch (IOException e) {
+            return failure(replica, e);
+        }
     }
 
     /** Drops the connections of an unfinished upload: no volume receives the whole body. */
@@ -123,54 +130,50 @@ final class ReplicaUpload implements AutoCloseable {
     public void close() {
         volumes.forget(this);
         if (!finished) {
-            for (HttpURLConnection c : connections) {
-                if (c != null) {
-                    c.disconnect();
-                }
-            }
+            disconnectAll();
         }
     }
 
     /** Called by the watchdog: gives up on a volume that is down or has stalled. */
     void checkProgress() {
-        long since = busySince;
-        if (since == 0 || abandoned != null) {
-            return;
-        }
-        String location = locations.get(busyWith);
-        String down = volumes.health().downReason(location);
-        if (down != null) {
-            abandon(VolumeFailure.down(down));
-        } else if (System.nanoTime() - since > STALL_LIMIT.toNanos()) {
-            abandon(VolumeFailure.down("volume " + Placement.volumeOf(location)
-                    + " took no data for " + STALL_LIMIT.toSeconds() + " s"));
+        for (int i = 0; i < locations.size() && abandoned == null; i++) {
+            long since = busySince.get(i);
+            if (since == 0) {
+                continue;
+            }
+            String down = volumes.health().downReason(locations.get(i));
+            if (down != null) {
+                abandon(VolumeFailure.down(down));
+            } else if (System.nanoTime() - since > STALL_LIMIT.toNanos()) {
+                abandon(VolumeFailure.down("volume " + Placement.volumeOf(locations.get(i))
+                        + " took no data for " + STALL_LIMIT.toSeconds() + " s"));
+            }
         }
     }
 
     private void abandon(VolumeFailure why) {
         abandoned = why;
+        disconnectAll(); // closing a socket wakes the thread blocked on it
+    }
+
+    private void disconnectAll() {
         for (HttpURLConnection c : connections) {
             if (c != null) {
-                c.disconnect(); // closing the socket wakes the thread blocked on it
+                c.disconnect();
             }
         }
     }
 
     private void busy(int replica) {
-        busyWith = replica;
-        busySince = System.nanoTime();
+        busySince.set(replica, System.nanoTime());
     }
 
-    private void idle() {
-        busySince = 0;
+    private void idle(int replica) {
+        busySince.set(replica, 0);
     }
 
     private VolumeFailure failure(int replica, IOException e) {
-        idle();
-        if (abandoned != null) {
-            return abandoned;
-        }
-        volumes.health().reportFailure(locations.get(replica), e.toString());
-        return VolumeFailure.unreachable(locations.get(replica), e);
+        idle(replica);
+        return abandoned != null ? abandoned : volumes.failed(locations.get(replica), e);
     }
 }

@@ -17,6 +17,11 @@ final class Responses {
 
     /** An error status whose plain-text body says why (Undertow drops the body for HEAD). */
     static void failure(HttpServerExchange exchange, HttpFailure failure) {
+        if (exchange.isResponseStarted()) {
+            // The client went away mid-request and Undertow has already ended the exchange.
+            exchange.endExchange();
+            return;
+        }
         if (!exchange.isRequestComplete()) {
             // The client may still be sending a large body: close rather than read it all first.
             exchange.setPersistent(false);

@@ -3,7 +3,10 @@ package minikv.index;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,9 +19,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
 import minikv.tools.ReplicaName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The index's side of its volume servers: plain HTTP to nginx (HttpURLConnection, whose
@@ -26,6 +32,8 @@ import minikv.tools.ReplicaName;
  * replica deletes, and a watchdog over uploads in flight.
  */
 final class Volumes implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Volumes.class);
 
     /** How often probes run, and how often the watchdog looks at uploads. */
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
@@ -46,8 +54,18 @@ final class Volumes implements AutoCloseable {
     /** Learns which volumes are up, then keeps watching. */
     void start() {
         health.start();
-        watchdog.scheduleWithFixedDelay(() -> uploads.forEach(ReplicaUpload::checkProgress),
-                WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+        watchdog.scheduleWithFixedDelay(this::watch, WATCHDOG_MS, WATCHDOG_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void watch() {
+        for (ReplicaUpload upload : uploads) {
+            try {
+                upload.checkProgress();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again: this one must go on.
+                log.error("the upload watchdog failed", e);
+            }
+        }
     }
 
     VolumeHealth health() {
@@ -73,20 +91,37 @@ final class Volumes implements AutoCloseable {
      * @throws VolumeFailure the first failure, once every delete has finished
      */
     void deleteAll(List<String> locations, byte[] key, boolean live, boolean unlinked) throws VolumeFailure {
-        List<CompletableFuture<VolumeFailure>> deletes = new ArrayList<>();
+        List<Supplier<VolumeFailure>> deletes = new ArrayList<>();
         for (String location : locations) {
-            for (boolean name : new boolean[] {false, true}) {
-                if (name ? unlinked : live) {
-                    String url = ReplicaName.url(location, key, name);
-                    deletes.add(CompletableFuture.supplyAsync(() -> delete(location, url), parallel));
-                }
+            if (live) {
+                deletes.add(() -> delete(location, replicaUrl(location, key)));
+            }
+            if (unlinked) {
+                deletes.add(() -> delete(location, ReplicaName.url(location, key, true)));
             }
         }
-        for (CompletableFuture<VolumeFailure> delete : deletes) {
-            VolumeFailure failure = delete.join();
-            if (failure != null) {
-                throw failure;
-            }
+        if (!deletes.isEmpty()) {
+            allAtOnce(deletes);
+        }
+    }
+
+    /**
+     * Makes blocking calls to volumes at the same time, the last on this thread, and waits for
+     * all of them.
+     *
+     * @throws VolumeFailure the first failure any call returned
+     */
+    void allAtOnce(List<Supplier<VolumeFailure>> calls) throws VolumeFailure {
+        List<CompletableFuture<VolumeFailure>> others = calls.subList(0, calls.size() - 1).stream()
+                .map(call -> CompletableFuture.supplyAsync(call, parallel))
+                .toList();
+        VolumeFailure failure = calls.get(calls.size() - 1).get();
+        for (CompletableFuture<VolumeFailure> other : others) {
+            VolumeFailure f = other.join();
+            failure = failure == null ? f : failure;
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -97,9 +132,20 @@ final class Volumes implements AutoCloseable {
             drain(c);
             return code / 100 == 2 || code == 404 ? null : VolumeFailure.answered(location, "DELETE", code);
         } catch (IOException e) {
-            health.reportFailure(location, e.toString());
-            return VolumeFailure.unreachable(location, e);
+            return failed(location, e);
         }
+    }
+
+    /**
+     * A request to {@code location} failed. A refused connection or a timeout means the volume
+     * is down until a probe says otherwise; a connection cut short may just have been a pooled
+     * one the volume had closed, so it says nothing about the volume.
+     */
+    VolumeFailure failed(String location, IOException e) {
+        if (e instanceof ConnectException || e instanceof SocketTimeoutException || e instanceof NoRouteToHostException) {
+            health.reportFailure(location, e.toString());
+        }
+        return VolumeFailure.unreachable(location, e);
     }
 
     /** A probe: any HTTP answer to {@code HEAD /} means the volume is up. */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -64,7 +65,9 @@ public final class Placement {
     /** The file path of a key on any volume: {@code /%02x/%02x/<standard base64 of key>}. */
     public static String path(byte[] key) {
         byte[] md5 = md5(key);
-        return String.format("/%02x/%02x/%s", md5[0] & 0xff, md5[1] & 0xff, Base64.getEncoder().encodeToString(key));
+        // By hand rather than String.format("/%02x/%02x/%s"): this runs on every GET.
+        HexFormat hex = HexFormat.of();
+        return "/" + hex.toHexDigits(md5[0]) + "/" + hex.toHexDigits(md5[1]) + "/" + Base64.getEncoder().encodeToString(key);
     }
 
     public static String path(String key) {
@@ -73,7 +76,7 @@ public final class Placement {
 
     /** True when the key's base64 name is too long for one file name on a volume. */
     public static boolean nameTooLong(byte[] key) {
-        return Base64.getEncoder().encodeToString(key).length() > MAX_NAME_BYTES;
+        return 4L * ((key.length + 2) / 3) > MAX_NAME_BYTES; // padded base64 length, without encoding
     }
 
     /**
@@ -113,7 +116,7 @@ public final class Placement {
     private String subvolumeName(byte[] score) {
         long dword = ((score[12] & 0xffL) << 24) | ((score[13] & 0xffL) << 16)
                 | ((score[14] & 0xffL) << 8) | (score[15] & 0xffL);
-        return String.format("sv%02X", dword % subvolumes);
+        return "sv" + HexFormat.of().withUpperCase().toHexDigits((byte) (dword % subvolumes)); // sv%02X
     }
 
     private List<Scored> rank(byte[] key) {

@@ -34,6 +34,11 @@ public final class Http {
         return send("PUT", url, BodyPublishers.ofByteArray(body));
     }
 
+    /** @param headers name, value, name, value... */
+    public static HttpResponse<byte[]> put(String url, byte[] body, String... headers) {
+        return send("PUT", url, BodyPublishers.ofByteArray(body), headers);
+    }
+
     /** Streams the file: large bodies are not held in memory. */
     public static HttpResponse<byte[]> put(String url, Path file) {
         try {

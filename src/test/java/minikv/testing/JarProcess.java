@@ -38,7 +38,14 @@ public final class JarProcess implements AutoCloseable {
     }
 
     public static JarProcess start(String... args) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar().toString()));
+        return start(List.of(), args);
+    }
+
+    /** With JVM options before {@code -jar}, e.g. {@code -Xmx64m}. */
+    public static JarProcess start(List<String> jvmOptions, String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar().toString()));
         command.addAll(List.of(args));
         try {
             return new JarProcess(new ProcessBuilder(command).start(), args.length == 0 ? "minikv" : args[0]);

@@ -1,0 +1,98 @@
+package minikv.index;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import minikv.store.IndexStore;
+import minikv.store.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles keys left PENDING or DELETING. At startup, before the index serves, every PENDING
+ * write (left by a crash, never acknowledged) is rolled back: its replicas deleted where
+ * present, its record dropped. What cannot be settled at once because a volume is down (those,
+ * DELETING keys left by a crash, PUTs whose rollback failed) is retried in the background.
+ * DELETEs that fail are left to the client's retry, which then answers 204.
+ */
+final class Settler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Settler.class);
+    private static final long RETRY_SECONDS = 5;
+
+    private final IndexStore store;
+    private final Eraser eraser;
+    private final KeyClaims claims;
+    private final Queue<Key> later = new ConcurrentLinkedQueue<>();
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "index-settler");
+        t.setDaemon(true);
+        return t;
+    });
+
+    Settler(IndexStore store, Eraser eraser, KeyClaims claims) {
+        this.store = store;
+        this.eraser = eraser;
+        this.claims = claims;
+    }
+
+    /** Rolls back PENDING writes now, then keeps retrying what is left. */
+    void start() {
+        List<IndexStore.Entry> unsettled = store.unsettled();
+        int rolledBack = 0;
+        for (IndexStore.Entry entry : unsettled) {
+            Key key = Key.fromStored(entry.key());
+            if (entry.record().state() == Record.State.PENDING && settle(key)) {
+                rolledBack++;
+            } else {
+                later.add(key);
+            }
+        }
+        if (!unsettled.isEmpty()) {
+            log.info("rolled back {} unfinished PUTs; {} keys left to settle in the background", rolledBack, later.size());
+        }
+        background.scheduleWithFixedDelay(this::retry, RETRY_SECONDS, RETRY_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** A key that could not be settled now (a volume is down): try again in the background. */
+    void settleLater(Key key) {
+        later.add(key);
+    }
+
+    private void retry() {
+        for (int n = later.size(); n > 0; n--) {
+            Key key = later.poll();
+            if (!settle(key)) {
+                later.add(key);
+            }
+        }
+    }
+
+    /** Erases the key if it is still unsettled; true once it needs nothing more. */
+    private boolean settle(Key key) {
+        try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+            if (claim == null) {
+                return false; // a client is changing it right now
+            }
+            Record record = store.get(key.bytes());
+            if (record != null && (record.state() == Record.State.PENDING || record.state() == Record.State.DELETING)) {
+                eraser.erase(key, record);
+            }
+            return true;
+        } catch (VolumeFailure e) {
+            log.debug("cannot settle {} yet: {}", key, e.getMessage());
+            return false;
+        } catch (RuntimeException e) {
+            log.warn("cannot settle {}: {}", key, e.toString());
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+    }
+}

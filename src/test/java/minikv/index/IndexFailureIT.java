@@ -1,0 +1,196 @@
+package minikv.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import minikv.placement.Placement;
+import minikv.store.IndexStore;
+import minikv.testing.Cluster;
+import minikv.testing.Http;
+import minikv.testing.VolumeProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the index guarantees when volumes go away and when it is itself killed. */
+class IndexFailureIT {
+
+    @TempDir
+    Path dir;
+    Cluster cluster;
+
+    @AfterEach
+    void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String body(HttpResponse<byte[]> response) {
+        return new String(response.body(), StandardCharsets.UTF_8);
+    }
+
+    private List<String> listed(String prefix) {
+        HttpResponse<byte[]> list = Http.get(cluster.url(prefix + "?list"));
+        assertEquals(200, list.statusCode());
+        List<String> keys = new ArrayList<>();
+        try (JsonParser json = new JsonFactory().createParser(list.body())) {
+            while (json.nextToken() != JsonToken.START_ARRAY) {
+                assertTrue(json.hasCurrentToken());
+            }
+            while (json.nextToken() == JsonToken.VALUE_STRING) {
+                keys.add(json.getText());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return keys;
+    }
+
+    @Test
+    void withAVolumeDownWritesFailFastReadsGoOnAndDeletesFinishOnRetry() throws Exception {
+        cluster = Cluster.start(dir, 3);
+        for (String key : List.of("/kept", "/doomed", "/replaced")) {
+            assertEquals(201, Http.put(cluster.url(key), bytes(key)).statusCode());
+        }
+        VolumeProcess down = cluster.volumes().get(1);
+        down.stop();
+
+        // Every key has a replica on every volume here (3 replicas, 3 volumes).
+        long start = System.nanoTime();
+        HttpResponse<byte[]> put = Http.put(cluster.url("/during"), bytes("during"));
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(503, put.statusCode(), body(put));
+        assertTrue(body(put).contains(down.address()), body(put));
+        assertTrue(millis < 2000, "the PUT took " + millis + " ms");
+        assertEquals(List.of(), cluster.replicaFiles("/during"));
+        assertNull(cluster.read("/during"));
+
+        for (int i = 0; i < 10; i++) { // redirects go to the volumes that are up
+            HttpResponse<byte[]> get = Http.get(cluster.url("/kept"));
+            assertEquals(302, get.statusCode());
+            assertFalse(get.headers().firstValue("Location").orElseThrow().contains(down.address()));
+            assertArrayEquals(bytes("/kept"), cluster.read("/kept"));
+        }
+
+        HttpResponse<byte[]> delete = Http.delete(cluster.url("/doomed"));
+        assertEquals(503, delete.statusCode());
+        assertTrue(body(delete).contains(down.address()), body(delete));
+        assertNull(cluster.read("/doomed"), "a key being deleted reads as absent");
+        assertFalse(listed("/").contains("/doomed"));
+        assertEquals(503, Http.delete(cluster.url("/replaced")).statusCode());
+        assertEquals(503, Http.put(cluster.url("/replaced"), bytes("new")).statusCode(),
+                "a PUT must first finish the delete, which it cannot");
+
+        cluster.restartVolume(down);
+        assertEquals(204, awaitStatus(204, () -> Http.delete(cluster.url("/doomed"))));
+        assertEquals(List.of(), cluster.replicaFiles("/doomed"));
+
+        assertEquals(201, awaitStatus(201, () -> Http.put(cluster.url("/replaced"), bytes("new"))));
+        assertArrayEquals(bytes("new"), cluster.read("/replaced"));
+        assertEquals(3, cluster.replicaFiles("/replaced").size());
+
+        cluster.volumes().forEach(VolumeProcess::stop);
+        assertEquals(503, awaitStatus(503, () -> Http.get(cluster.url("/kept"))), "no replica is on a volume that is up");
+        assertTrue(body(Http.get(cluster.url("/kept"))).contains("is down"));
+    }
+
+    /**
+     * The status of {@code request} once it is {@code expected}, retrying for a few seconds: the
+     * index learns that a volume came back or went away from its probes, once a second.
+     */
+    private static int awaitStatus(int expected, Supplier<HttpResponse<byte[]>> request) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            int status = request.get().statusCode();
+            if (status == expected || System.nanoTime() > deadline) {
+                return status;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void afterKill9DuringParallelPutsEveryAcknowledgedValueIsThereAndNothingHalfDone() throws Exception {
+        cluster = Cluster.start(dir, 3);
+        Map<String, byte[]> acknowledged = new ConcurrentHashMap<>();
+        AtomicBoolean crashed = new AtomicBoolean();
+        ExecutorService writers = Executors.newFixedThreadPool(8);
+        for (int t = 0; t < 8; t++) {
+            int writer = t;
+            writers.submit(() -> {
+                for (int i = 0; !crashed.get(); i++) {
+                    String key = "/crash/" + writer + "/" + i;
+                    byte[] value = new byte[ThreadLocalRandom.current().nextInt(1, 256 * 1024)];
+                    ThreadLocalRandom.current().nextBytes(value);
+                    try {
+                        if (Http.put(cluster.url(key), value).statusCode() == 201) {
+                            acknowledged.put(key, Placement.md5(value));
+                        }
+                    } catch (RuntimeException e) {
+                        return; // the index is gone
+                    }
+                }
+            });
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (acknowledged.size() < 100 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        cluster.killIndex();
+        crashed.set(true);
+        writers.shutdown();
+        assertTrue(writers.awaitTermination(60, TimeUnit.SECONDS));
+        assertTrue(acknowledged.size() >= 100, "only " + acknowledged.size() + " PUTs were acknowledged");
+
+        cluster.startIndex();
+        for (Map.Entry<String, byte[]> entry : acknowledged.entrySet()) {
+            byte[] value = cluster.read(entry.getKey());
+            assertTrue(value != null && Arrays.equals(entry.getValue(), Placement.md5(value)), entry.getKey());
+        }
+        List<String> listed = listed("/crash/");
+        assertTrue(listed.containsAll(acknowledged.keySet()));
+        Set<Path> expectedFiles = new HashSet<>();
+        for (String key : listed) {
+            assertTrue(cluster.read(key) != null, key);
+            for (String location : cluster.locations(key)) {
+                expectedFiles.add(cluster.replicaFile(location, key));
+            }
+        }
+        // No file of a write that was rolled back, none missing of one that was kept.
+        assertEquals(expectedFiles, new HashSet<>(cluster.files()));
+
+        assertEquals(143, cluster.stopIndex());
+        try (IndexStore store = IndexStore.open(cluster.db())) {
+            assertEquals(List.of(), store.unsettled(), "PENDING or DELETING records left");
+        }
+    }
+}

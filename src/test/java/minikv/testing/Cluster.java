@@ -1,0 +1,225 @@
+package minikv.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import minikv.placement.Placement;
+
+/**
+ * A whole store on 127.0.0.1: N volume servers and one index, each a {@code java -jar}
+ * subprocess of the built jar (so the index can be killed with -9 and restarted on its database).
+ *
+ * <pre>
+ * try (Cluster cluster = Cluster.start(tempDir, 3)) {
+ *     Http.put(cluster.url("/key"), bytes);
+ * }
+ * </pre>
+ * Layout under the given directory: {@code volume1..N/} (each volume's DIR) and {@code indexdb/}.
+ */
+public final class Cluster implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path root;
+    private final List<VolumeProcess> volumes = new ArrayList<>();
+    private List<String> jvmOptions = List.of();
+    private List<String> indexOptions = List.of();
+    private JarProcess index;
+    private int indexPort;
+
+    private Cluster(Path root) {
+        this.root = root;
+    }
+
+    /** Starts {@code volumeCount} volumes and an index over them with the given index options. */
+    public static Cluster start(Path root, int volumeCount, String... indexOptions) {
+        return start(root, volumeCount, List.of(), indexOptions);
+    }
+
+    /** The same, with JVM options for the index, e.g. {@code -Xmx64m}. */
+    public static Cluster start(Path root, int volumeCount, List<String> indexJvmOptions, String... indexOptions) {
+        Cluster cluster = new Cluster(root);
+        try {
+            for (int i = 1; i <= volumeCount; i++) {
+                cluster.volumes.add(VolumeProcess.start(root.resolve("volume" + i)));
+            }
+            cluster.startIndex(indexJvmOptions, indexOptions);
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** "http://127.0.0.1:PORT" + path, on the index. */
+    public String url(String path) {
+        return "http://127.0.0.1:" + indexPort + path;
+    }
+
+    /** The index URL of a key, percent-encoding every byte but unreserved characters and '/'. */
+    public String keyUrl(String key) {
+        StringBuilder path = new StringBuilder();
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if (c == '/' || c == '-' || c == '_' || c == '.' || c == '~' || (c < 0x80 && Character.isLetterOrDigit(c))) {
+                path.append(c);
+            } else {
+                path.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return url(path.toString());
+    }
+
+    /** The value of a key, read as a client does: through the index's redirect; null if 404. */
+    public byte[] read(String key) {
+        HttpResponse<byte[]> redirect = Http.get(keyUrl(key));
+        if (redirect.statusCode() == 404) {
+            return null;
+        }
+        String location = redirect.headers().firstValue("Location").orElse(null);
+        if (redirect.statusCode() != 302 || location == null) {
+            fail("GET " + key + " answered " + redirect.statusCode() + ": " + new String(redirect.body(), StandardCharsets.UTF_8));
+        }
+        HttpResponse<byte[]> value = Http.get(location);
+        if (value.statusCode() != 200) {
+            fail("GET " + location + " (replica of " + key + ") answered " + value.statusCode());
+        }
+        return value.body();
+    }
+
+    public JarProcess index() {
+        return index;
+    }
+
+    public List<VolumeProcess> volumes() {
+        return volumes;
+    }
+
+    /** The volume a location ({@code host:port} or {@code host:port/svXX}) names. */
+    public VolumeProcess volume(String location) {
+        String address = Placement.volumeOf(location);
+        return volumes.stream().filter(v -> v.address().equals(address)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no volume " + address + " in this cluster"));
+    }
+
+    public Path db() {
+        return root.resolve("indexdb");
+    }
+
+    /** The index's placement of a key: its locations, first to last. */
+    public List<String> locations(String key) {
+        return placement().locations(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Every value file on every volume (runtime files excluded). */
+    public List<Path> files() {
+        List<Path> files = new ArrayList<>();
+        for (VolumeProcess v : volumes) {
+            try (Stream<Path> walk = Files.walk(v.dir())) {
+                walk.filter(Files::isRegularFile)
+                        .filter(p -> !v.dir().relativize(p).toString().startsWith("."))
+                        .forEach(files::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return files;
+    }
+
+    /** The files on the volumes that hold a replica of {@code key}. */
+    public List<Path> replicaFiles(String key) {
+        String path = Placement.path(key);
+        return files().stream().filter(p -> p.toString().endsWith(path)).toList();
+    }
+
+    /** Where the replica of {@code key} at {@code location} must be on that volume's disk. */
+    public Path replicaFile(String location, String key) {
+        return volume(location).dir().resolve(Placement.replicaPath(location, key.getBytes(StandardCharsets.UTF_8)).substring(1));
+    }
+
+    /** Stops the index with SIGTERM and waits for it to exit; returns its exit status. */
+    public int stopIndex() {
+        index.signal("TERM");
+        return index.waitFor(START_TIMEOUT);
+    }
+
+    /** Kills the index with SIGKILL, as a crash would. */
+    public void killIndex() {
+        index.signal("KILL");
+        index.waitFor(START_TIMEOUT);
+    }
+
+    /** Starts the index again on the same database, volumes and options (on a new port). */
+    public void startIndex() {
+        startIndex(jvmOptions, indexOptions.toArray(String[]::new));
+    }
+
+    /** Starts the index again on the same database and volumes, with other options. */
+    public void startIndex(String... newIndexOptions) {
+        startIndex(jvmOptions, newIndexOptions);
+    }
+
+    private void startIndex(List<String> jvm, String... options) {
+        jvmOptions = List.copyOf(jvm);
+        indexOptions = List.of(options);
+        indexPort = FreePorts.next();
+        List<String> args = new ArrayList<>(List.of("index", "--bind", "127.0.0.1", "--port", Integer.toString(indexPort),
+                "--db", db().toString()));
+        args.addAll(indexOptions);
+        volumes.forEach(v -> args.add(v.address()));
+        index = JarProcess.start(jvmOptions, args.toArray(String[]::new));
+        if (!index.awaitOutput("index 127.0.0.1:" + indexPort + " ", START_TIMEOUT)) {
+            index.close();
+            fail("index did not start; its output:\n" + index.output());
+        }
+    }
+
+    private Placement placement() {
+        int replicas = Integer.parseInt(option("--replicas", "3"));
+        int subvolumes = Integer.parseInt(option("--subvolumes", "10"));
+        return new Placement(volumes.stream().map(VolumeProcess::address).toList(), replicas, subvolumes);
+    }
+
+    private String option(String name, String otherwise) {
+        int i = indexOptions.indexOf(name);
+        return i < 0 ? otherwise : indexOptions.get(i + 1);
+    }
+
+    /** Starts a stopped volume again on its port and directory; returns its new handle. */
+    public VolumeProcess restartVolume(VolumeProcess stopped) {
+        VolumeProcess again = VolumeProcess.start(stopped.port(), stopped.dir());
+        volumes.set(volumes.indexOf(stopped), again);
+        return again;
+    }
+
+    /** Stops the index and every volume; the directory is left to its owner (usually @TempDir). */
+    @Override
+    public void close() {
+        List<AutoCloseable> all = new ArrayList<>(volumes);
+        if (index != null) {
+            all.add(0, index);
+        }
+        RuntimeException first = null;
+        for (AutoCloseable process : all) {
+            try {
+                process.close();
+            } catch (Exception | AssertionError e) {
+                if (first == null) {
+                    first = new IllegalStateException("could not stop every process of the cluster", e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+}
