@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import minikv.placement.Placement;
+import minikv.tools.ReplicaName;
 
 /**
  * A whole store on 127.0.0.1: N volume servers and one index, each a {@code java -jar}
@@ -135,10 +136,11 @@ public final class Cluster implements AutoCloseable {
         return files;
     }
 
-    /** The files on the volumes that hold a replica of {@code key}. */
+    /** The files on the volumes that hold a replica of {@code key}, under its live or its unlinked name. */
     public List<Path> replicaFiles(String key) {
         String path = Placement.path(key);
-        return files().stream().filter(p -> p.toString().endsWith(path)).toList();
+        String unlinked = path + ReplicaName.UNLINKED_SUFFIX;
+        return files().stream().filter(p -> p.toString().endsWith(path) || p.toString().endsWith(unlinked)).toList();
     }
 
     /** Where the replica of {@code key} at {@code location} must be on that volume's disk. */
