@@ -203,6 +203,31 @@ public final class Cluster implements AutoCloseable {
         return again;
     }
 
+    /**
+     * Starts one more volume (its DIR a new directory under the root). The index knows of it
+     * once started again; the cluster stops it on close.
+     */
+    public VolumeProcess addVolume() {
+        try {
+            VolumeProcess added = VolumeProcess.start(Files.createTempDirectory(root, "volume"));
+            volumes.add(added);
+            return added;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Takes a volume out of the list the index is started with, still running (its values may
+     * still be read from it); the caller stops it.
+     */
+    public VolumeProcess detachVolume(VolumeProcess volume) {
+        if (!volumes.remove(volume)) {
+            throw new IllegalArgumentException("not a volume of this cluster: " + volume.address());
+        }
+        return volume;
+    }
+
     /** Stops the index and every volume; the directory is left to its owner (usually @TempDir). */
     @Override
     public void close() {
