@@ -63,10 +63,7 @@ public final class VerifyCommand implements Callable<Integer> {
         Tools.quietLibraryLogs();
         VolumeClient client = cluster.client();
         try (Target target = Target.open(where, client, placement)) {
-            boolean problems = false;
-            if (repair) {
-                problems |= settle(target);
-            }
+            boolean problems = unsettled(target);
             KeyRun.Tally tally = KeyRun.overKeys(repair ? "repair" : "verify", target, cluster.parallel,
                     key -> repair ? target.repair(key, fast) : target.verify(key, fast));
             System.out.println((repair ? "repair: " : "verify: ") + tally.summary());
@@ -87,12 +84,14 @@ public final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    /** Rolls back unfinished writes and finishes unfinished deletes; true if some could not be. */
-    private boolean settle(Target target) {
-        List<byte[]> unsettled = target.unsettled();
+    /**
+     * Names the unfinished writes and deletes (with the index stopped; a running index settles
+     * its own) and, with --repair, rolls them back or finishes them. True if some remain.
+     */
+    private boolean unsettled(Target target) {
         boolean problems = false;
-        for (byte[] key : unsettled) {
-            KeyReport report = target.repair(key, fast);
+        for (byte[] key : target.unsettled()) {
+            KeyReport report = repair ? target.repair(key, fast) : target.verify(key, fast);
             System.out.println(KeyRun.label(report.kind()) + " " + new String(key, StandardCharsets.UTF_8) + ": " + report.detail());
             problems |= report.kind().problem();
         }

@@ -209,4 +209,40 @@ final class ToolsTesting {
         }
         return out;
     }
+
+    /** A client that keeps PUTting new keys ({@code /w/N}) until closed, and remembers what it got. */
+    static final class Writer implements AutoCloseable {
+        final Map<String, byte[]> written = new java.util.concurrent.ConcurrentHashMap<>();
+        final List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final Cluster cluster;
+        private final Thread thread;
+        private volatile boolean stop;
+
+        Writer(Cluster cluster) {
+            this.cluster = cluster;
+            this.thread = new Thread(this::run, "writer");
+            thread.start();
+        }
+
+        private void run() {
+            Random random = new Random(99);
+            for (int i = 0; !stop; i++) {
+                String key = "/w/" + i + "?" + i;
+                byte[] value = new byte[1 + random.nextInt(2000)];
+                random.nextBytes(value);
+                HttpResponse<byte[]> put = Http.put(cluster.keyUrl(key), value);
+                if (put.statusCode() == 201) {
+                    written.put(key, value);
+                } else {
+                    failures.add(key + ": " + put.statusCode() + " " + new String(put.body(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop = true;
+            thread.join();
+        }
+    }
 }
