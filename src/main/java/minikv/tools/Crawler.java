@@ -152,7 +152,7 @@ final class Crawler {
                     for (Autoindex.Entry e : top) {
                         if (e.isDirectory() && SUBVOLUME.matcher(e.name()).matches()) {
                             String root = volume + "/" + e.name();
-                            roots.putIfAbsent(root, new BitSet(BUCKETS));
+                            roots.computeIfAbsent(root, r -> new BitSet(BUCKETS));
                             for (Autoindex.Entry aa : list(volume, "/" + e.name() + "/", progress)) {
                                 levelOneEntry(root, aa, levelOne);
                             }
@@ -186,7 +186,7 @@ final class Crawler {
 
     private void levelOneEntry(String root, Autoindex.Entry entry, ConcurrentLinkedQueue<String> levelOne) {
         if (entry.isDirectory() && HASH_LEVEL.matcher(entry.name()).matches()) {
-            roots.putIfAbsent(root, new BitSet(BUCKETS));
+            roots.computeIfAbsent(root, r -> new BitSet(BUCKETS));
             levelOne.add(root + "\0" + entry.name());
         } else {
             report.stranger(url(root, entry.name()));

@@ -25,7 +25,7 @@ final class Databases {
      * @throws ToolFailure if there is none at {@code dir}, or a running index holds it
      */
     static IndexStore openExisting(Path dir) {
-        if (isEmptyOrMissing(dir)) {
+        if (isEmptyOrMissing(dir) || !holdsXodusLog(dir)) {
             throw new ToolFailure("no index database at " + dir);
         }
         try {
@@ -48,6 +48,15 @@ final class Databases {
         }
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new ToolFailure("cannot read " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** An index database is a Xodus log: files named like 00000000000.xd. */
+    private static boolean holdsXodusLog(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.anyMatch(p -> p.getFileName().toString().endsWith(".xd"));
         } catch (IOException e) {
             throw new ToolFailure("cannot read " + dir + ": " + e.getMessage());
         }

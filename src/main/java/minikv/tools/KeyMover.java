@@ -26,6 +26,8 @@ import minikv.store.Record;
  *       {@code verify --repair} removes as strays.</li>
  * </ol>
  * If a copy cannot be made, the copies this run made are removed and the record is left as it was.
+ * A source on a dead volume is skipped for another; once all target copies exist, a copy on a
+ * dead volume that is no longer in the list is forgotten (it cannot be deleted).
  */
 public final class KeyMover {
 
@@ -79,13 +81,14 @@ public final class KeyMover {
             confirmed.add(location);
         }
         List<String> deletes = plan.safeDeletes(confirmed);
+        List<String> forgotten = new ArrayList<>();
         List<String> left;
         if (serving) {
             store.put(key, withLocations(record, plan.target()));
-            left = deleteOld(key, deletes, unlinked);
+            left = deleteOld(key, deletes, unlinked, forgotten);
         } else {
             store.put(key, withLocations(record, plan.union()));
-            left = deleteOld(key, deletes, unlinked);
+            left = deleteOld(key, deletes, unlinked, forgotten);
             List<String> remaining = new ArrayList<>(plan.target());
             remaining.addAll(left);
             store.put(key, withLocations(record, remaining));
@@ -94,7 +97,8 @@ public final class KeyMover {
             return KeyReport.failed("copied to " + String.join(", ", made) + " but could not delete the old copies at "
                     + String.join(", ", left) + (serving ? " (verify --repair removes them)" : " (run rebalance again)"));
         }
-        return new KeyReport(KeyReport.Kind.MOVED, plan.describe());
+        return new KeyReport(KeyReport.Kind.MOVED, plan.describe() + (forgotten.isEmpty() ? ""
+                : " (" + String.join(", ", forgotten) + " unreachable and no longer a volume: its copy is forgotten)"));
     }
 
     /** Null if the key's replica at a kept location is there, else why not. */
@@ -141,14 +145,25 @@ public final class KeyMover {
         }
     }
 
-    /** Deletes the old copies; returns the locations where that failed. */
-    private List<String> deleteOld(byte[] key, List<String> deletes, boolean unlinked) {
+    /**
+     * Deletes the old copies; returns the locations where that failed. A copy on a volume that
+     * is no longer one of the cluster's and cannot be reached (a dead volume taken out of the
+     * list) is forgotten instead: every target copy was confirmed first, and nothing will read
+     * that volume again.
+     */
+    private List<String> deleteOld(byte[] key, List<String> deletes, boolean unlinked, List<String> forgotten) {
         List<String> left = new ArrayList<>();
         for (String location : deletes) {
             try {
                 client.delete(ReplicaName.url(location, key, unlinked));
-            } catch (IOException e) {
+            } catch (VolumeClient.Refused e) {
                 left.add(location);
+            } catch (IOException e) {
+                if (placement.volumes().contains(Placement.volumeOf(location))) {
+                    left.add(location);
+                } else {
+                    forgotten.add(location);
+                }
             }
         }
         return left;
