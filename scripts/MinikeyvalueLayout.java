@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,6 +41,7 @@ public class MinikeyvalueLayout {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> parts = new ArrayList<>();
         int valueSize = size;
+        Set<Path> made = ConcurrentHashMap.newKeySet();
         for (int t = 0; t < threads; t++) {
             int first = t;
             parts.add(pool.submit(() -> {
@@ -50,7 +53,9 @@ public class MinikeyvalueLayout {
                     }
                     for (String location : placement.locations(key)) {
                         Path file = dirs.get(Placement.volumeOf(location)).resolve(Placement.replicaPath(location, key).substring(1));
-                        Files.createDirectories(file.getParent());
+                        if (made.add(file.getParent())) {
+                            Files.createDirectories(file.getParent());
+                        }
                         Files.write(file, value);
                     }
                 }

@@ -47,6 +47,9 @@ public final class RebuildCommand implements Callable<Integer> {
     @Option(names = "--no-md5", description = "don't read the values: records get no md5 (like minikeyvalue's rebuild), replica sizes are still compared")
     boolean noMd5;
 
+    /** Enough puts in flight that each group commit (one fsync) carries many of them. */
+    private static final int STORE_THREADS = 64;
+
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong unlinked = new AtomicLong();
     private final AtomicLong attention = new AtomicLong();
@@ -78,12 +81,15 @@ public final class RebuildCommand implements Callable<Integer> {
         VolumeClient client = cluster.client();
         Crawler crawler = new Crawler(client, cluster.volumes, cluster.parallel);
         long started = System.nanoTime();
-        try (IndexStore store = IndexStore.open(work)) {
+        // Records are stored by threads of their own: a put returns once its group commit is
+        // fsynced, and the crawl need not wait for that (durability matters only at the end).
+        try (IndexStore store = IndexStore.open(work); Parallel writers = new Parallel("store", STORE_THREADS)) {
             crawler.crawl((bucket, progress) -> {
                 for (Crawler.FoundKey found : bucket.keys()) {
-                    rebuildKey(store, client, ranking, found, progress);
+                    rebuildKey(store, writers, client, ranking, found, progress);
                 }
             });
+            writers.await();
         }
         Crawler.Report report = crawler.report();
         report.examples.forEach(line -> System.out.println("rebuild: " + line));
@@ -114,7 +120,8 @@ public final class RebuildCommand implements Callable<Integer> {
     }
 
     /** Makes and stores the record of one key from its files. */
-    private void rebuildKey(IndexStore store, VolumeClient client, Placement ranking, Crawler.FoundKey found, Progress progress) {
+    private void rebuildKey(IndexStore store, Parallel writers, VolumeClient client, Placement ranking,
+                            Crawler.FoundKey found, Progress progress) {
         byte[] key = found.key();
         KeyFiles.Reading reading = KeyFiles.read(found.files(), ranking.volumesFor(key));
         List<ReplicaFile> replicas = new ArrayList<>(reading.replicas());
@@ -146,8 +153,14 @@ public final class RebuildCommand implements Callable<Integer> {
         if (replicas.isEmpty()) {
             return;
         }
-        Record record = Record.live(replicas.stream().map(ReplicaFile::location).toList(), md5);
-        store.put(key, reading.state() == Record.State.LIVE ? record : record.withState(reading.state()));
+        Record fresh = Record.live(replicas.stream().map(ReplicaFile::location).toList(), md5);
+        Record record = reading.state() == Record.State.LIVE ? fresh : fresh.withState(reading.state());
+        try {
+            writers.submit(() -> store.put(key, record));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
         (reading.state() == Record.State.LIVE ? live : unlinked).incrementAndGet();
         progress.count("keys");
     }

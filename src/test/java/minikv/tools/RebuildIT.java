@@ -71,6 +71,14 @@ class RebuildIT {
             assertArrayEquals(model.unlinked.get(hidden), cluster.read(hidden));
             assertEquals(ToolsTesting.md5Hex(model.unlinked.get(hidden)),
                     Http.send("HEAD", cluster.keyUrl(hidden)).headers().firstValue("Content-Md5").orElse(null));
+
+            // A volume that cannot be read: nothing is written, rather than an index that lacks its keys.
+            cluster.volumes().get(2).stop();
+            Path partial = dir.resolve("partial");
+            Run incomplete = tool(args("rebuild", cluster.volumes(), "--db", partial.toString()));
+            assertEquals(1, incomplete.exit(), incomplete.output());
+            assertTrue(incomplete.output().contains("NOT DONE"), incomplete.output());
+            assertFalse(Files.exists(partial) || Files.exists(dir.resolve("partial.rebuilding")));
         }
     }
 
