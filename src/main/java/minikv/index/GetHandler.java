@@ -1,6 +1,5 @@
 package minikv.index;
 
-import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
@@ -22,7 +21,7 @@ import minikv.store.Record;
  * are read through Xodus's in-memory cache; only a cold page costs a read from the page cache.
  * Volume health is read from memory, kept current by probes, so no request waits on a volume.
  */
-final class GetHandler implements HttpHandler {
+final class GetHandler implements KeyedHandler {
 
     private static final HttpString CONTENT_MD5 = new HttpString("Content-Md5");
     private static final HttpString KEY_VOLUMES = new HttpString("Key-Volumes");
@@ -32,10 +31,10 @@ final class GetHandler implements HttpHandler {
     private final Placement placement;
     private final VolumeHealth health;
     private final String fallback;
-    private final HttpHandler list;
+    private final KeyedHandler list;
 
     /** @param fallback where to redirect misses ({@code host:port}), or null to answer 404 */
-    GetHandler(IndexStore store, Placement placement, VolumeHealth health, String fallback, HttpHandler list) {
+    GetHandler(IndexStore store, Placement placement, VolumeHealth health, String fallback, KeyedHandler list) {
         this.store = store;
         this.placement = placement;
         this.health = health;
@@ -44,12 +43,11 @@ final class GetHandler implements HttpHandler {
     }
 
     @Override
-    public void handleRequest(HttpServerExchange exchange) throws Exception {
+    public void handleRequest(HttpServerExchange exchange, Key key) throws Exception {
         if (!exchange.getQueryString().isEmpty() && exchange.getRequestMethod().equals(Methods.GET)) {
-            list.handleRequest(exchange);
+            list.handleRequest(exchange, key);
             return;
         }
-        Key key = KeyHandler.keyOf(exchange);
         Record record = store.get(key.bytes());
         if (record == null || record.state() != Record.State.LIVE) {
             miss(exchange);

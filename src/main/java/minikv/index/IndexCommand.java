@@ -86,7 +86,12 @@ public final class IndexCommand implements Callable<Integer> {
             System.err.println("index: " + e.getMessage());
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "index-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(0); // an orderly stop is a success; the JVM would exit 143
+        }, "index-shutdown"));
         System.out.printf("index %s:%d (%d volumes, %d replicas) db %s%n",
                 bind.equals("0.0.0.0") ? "" : bind, port, volumes.size(), replicas, db);
         System.out.flush();

@@ -1,9 +1,10 @@
 package minikv.index;
 
+import static minikv.index.KeyedHandler.onWorker;
+
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.server.handlers.BlockingReadTimeoutHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
@@ -56,21 +57,20 @@ public final class IndexServer implements AutoCloseable {
         VolumeClient toolClient = new VolumeClient(config.volumeTimeout(), TOOL_READ_TIMEOUT);
         KeyDoctor doctor = new KeyDoctor(store, toolClient);
 
-        HttpHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(),
-                new BlockingHandler(new ListHandler(store)));
-        HttpHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, config.md5());
-        HttpHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
+        KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(),
+                onWorker(new ListHandler(store)));
+        KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, config.md5());
+        KeyedHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
                 .on("HEAD", new KeyHandler(get))
-                .on("PUT", new KeyHandler(bodyReading(put)))
-                .on("DELETE", new KeyHandler(new BlockingHandler(delete)))
-                .on("UNLINK", new KeyHandler(new BlockingHandler(LinkHandler.unlink(store, claims, toolClient))))
-                .on("RELINK", new KeyHandler(new BlockingHandler(LinkHandler.relink(store, claims, toolClient))))
-                .on("REBALANCE", new KeyHandler(new BlockingHandler(ToolHandler.rebalance(claims,
-                        new KeyMover(store, toolClient, placement, true)))))
-                .on("VERIFY", new KeyHandler(new BlockingHandler(ToolHandler.verify(claims, doctor))))
-                .on("REPAIR", new KeyHandler(new BlockingHandler(ToolHandler.repair(claims, doctor, placement))));
+                .on("PUT", bodyReading(new KeyHandler(onWorker(put))))
+                .on("DELETE", new KeyHandler(onWorker(delete)))
+                .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims, toolClient))))
+                .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims, toolClient))))
+                .on("REBALANCE", new KeyHandler(onWorker(ToolHandler.rebalance(claims, new KeyMover(store, toolClient, placement, true)))))
+                .on("VERIFY", new KeyHandler(onWorker(ToolHandler.verify(claims, doctor))))
+                .on("REPAIR", new KeyHandler(onWorker(ToolHandler.repair(claims, doctor, placement))));
         this.front = new GracefulShutdownHandler(router);
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
@@ -82,14 +82,14 @@ public final class IndexServer implements AutoCloseable {
     }
 
     /**
-     * Runs {@code handler} on a worker, reading the request body with blocking I/O: sends
-     * "100 Continue" on the first read (curl waits for it before sending a large body), and
-     * drops a client that stops sending in the middle of its body.
+     * For handlers that read a request body: "100 Continue" is sent on the first read (curl
+     * waits for it before sending a large body), and a client that stops sending in the middle
+     * of its body is dropped.
      */
     private static HttpHandler bodyReading(HttpHandler handler) {
         return new HttpContinueReadHandler(BlockingReadTimeoutHandler.builder()
                 .readTimeout(CLIENT_READ_TIMEOUT)
-                .nextHandler(new BlockingHandler(handler))
+                .nextHandler(handler)
                 .build());
     }
 

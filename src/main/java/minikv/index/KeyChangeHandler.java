@@ -1,6 +1,5 @@
 package minikv.index;
 
-import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * so two never interleave on one key (409 for the second), and it answers only after the claim
  * is released, so that a client's next request on the key never finds it still claimed.
  */
-abstract class KeyChangeHandler implements HttpHandler {
+abstract class KeyChangeHandler implements KeyedHandler {
 
     private static final Logger log = LoggerFactory.getLogger(KeyChangeHandler.class);
 
@@ -24,8 +23,7 @@ abstract class KeyChangeHandler implements HttpHandler {
     abstract int change(HttpServerExchange exchange, Key key) throws HttpFailure;
 
     @Override
-    public final void handleRequest(HttpServerExchange exchange) {
-        Key key = KeyHandler.keyOf(exchange);
+    public final void handleRequest(HttpServerExchange exchange, Key key) {
         int status;
         try {
             try (KeyClaims.Claim claim = claims.tryClaim(key)) {

@@ -2,25 +2,18 @@ package minikv.index;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.AttachmentKey;
 import minikv.placement.Placement;
 
 /**
- * Decodes the request path into a {@link Key} for the handlers after it; refuses paths that
+ * Decodes the request path into a {@link Key} for the handler after it; refuses paths that
  * are not keys (400) and keys too long to be a file name on a volume (414).
  */
 final class KeyHandler implements HttpHandler {
 
-    private static final AttachmentKey<Key> KEY = AttachmentKey.create(Key.class);
+    private final KeyedHandler next;
 
-    private final HttpHandler next;
-
-    KeyHandler(HttpHandler next) {
+    KeyHandler(KeyedHandler next) {
         this.next = next;
-    }
-
-    static Key keyOf(HttpServerExchange exchange) {
-        return exchange.getAttachment(KEY);
     }
 
     /**
@@ -51,7 +44,6 @@ final class KeyHandler implements HttpHandler {
                     "key too long: its base64 file name would exceed " + Placement.MAX_NAME_BYTES + " characters"));
             return;
         }
-        exchange.putAttachment(KEY, key);
-        next.handleRequest(exchange);
+        next.handleRequest(exchange, key);
     }
 }

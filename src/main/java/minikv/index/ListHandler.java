@@ -2,7 +2,6 @@ package minikv.index;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
@@ -18,7 +17,7 @@ import minikv.store.IndexStore;
  * can come first, as minikeyvalue writes it, and a page too large is refused before anything is
  * sent); the second streams the keys. Nothing is held in memory but one key at a time.
  */
-final class ListHandler implements HttpHandler {
+final class ListHandler implements KeyedHandler {
 
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -29,8 +28,8 @@ final class ListHandler implements HttpHandler {
     }
 
     @Override
-    public void handleRequest(HttpServerExchange exchange) throws IOException {
-        byte[] prefix = KeyHandler.keyOf(exchange).bytes();
+    public void handleRequest(HttpServerExchange exchange, Key prefixKey) throws IOException {
+        byte[] prefix = prefixKey.bytes();
         ListQuery query;
         try {
             query = ListQuery.parse(exchange.getQueryString());

@@ -16,6 +16,8 @@ import minikv.placement.Placement;
 import minikv.testing.Cluster;
 import minikv.testing.Http;
 import minikv.testing.JarProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +25,24 @@ import org.junit.jupiter.api.io.TempDir;
 class IndexOptionsIT {
 
     @TempDir
-    Path dir;
+    static Path dir;
+    /** One set of volumes; each test starts the index with the options it is about. */
+    static Cluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = Cluster.start(dir, 3);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        cluster.close();
+    }
+
+    private static void restartIndexWith(String... options) {
+        assertEquals(0, cluster.stopIndex(), "SIGTERM is an orderly stop");
+        cluster.startIndex(options);
+    }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -55,48 +74,44 @@ class IndexOptionsIT {
 
     @Test
     void protectFallbackAndNoMd5() {
-        try (Cluster cluster = Cluster.start(dir, 3, "--protect", "--fallback", "127.0.0.1:9", "--no-md5",
-                "--voltimeout", "500ms", "--subvolumes", "1")) {
-            assertEquals(201, Http.put(cluster.url("/protected"), bytes("v")).statusCode());
-            HttpResponse<byte[]> refused = Http.delete(cluster.url("/protected"));
-            assertEquals(403, refused.statusCode());
-            assertTrue(new String(refused.body(), StandardCharsets.UTF_8).contains("UNLINK"));
-            assertArrayEquals(bytes("v"), cluster.read("/protected"));
-            assertEquals(204, Http.send("UNLINK", cluster.url("/protected")).statusCode());
-            assertEquals(204, Http.delete(cluster.url("/protected")).statusCode());
+        restartIndexWith("--protect", "--fallback", "127.0.0.1:9", "--no-md5", "--voltimeout", "500ms", "--subvolumes", "1");
+        assertEquals(201, Http.put(cluster.url("/protected"), bytes("v")).statusCode());
+        HttpResponse<byte[]> refused = Http.delete(cluster.url("/protected"));
+        assertEquals(403, refused.statusCode());
+        assertTrue(new String(refused.body(), StandardCharsets.UTF_8).contains("UNLINK"));
+        assertArrayEquals(bytes("v"), cluster.read("/protected"));
+        assertEquals(204, Http.send("UNLINK", cluster.url("/protected")).statusCode());
+        assertEquals(204, Http.delete(cluster.url("/protected")).statusCode());
 
-            HttpResponse<byte[]> miss = Http.get(cluster.url("/not%20here"));
-            assertEquals(302, miss.statusCode());
-            assertEquals("http://127.0.0.1:9/not%20here", miss.headers().firstValue("Location").orElseThrow());
+        HttpResponse<byte[]> miss = Http.get(cluster.url("/not%20here"));
+        assertEquals(302, miss.statusCode());
+        assertEquals("http://127.0.0.1:9/not%20here", miss.headers().firstValue("Location").orElseThrow());
 
-            assertEquals(201, Http.put(cluster.url("/plain"), bytes("v")).statusCode());
-            HttpResponse<byte[]> get = Http.get(cluster.url("/plain"));
-            assertFalse(get.headers().firstValue("Content-Md5").isPresent());
-            // One subvolume: no svXX level, files straight under the volume's directory.
-            String location = get.headers().firstValue("Location").orElseThrow();
-            assertTrue(location.endsWith(Placement.path("/plain")) && !location.contains("/sv"), location);
-            String wrongMd5 = Base64.getEncoder().encodeToString(Placement.md5(bytes("w")));
-            assertEquals(400, Http.put(cluster.url("/checked"), bytes("v"), "Content-MD5", wrongMd5).statusCode(),
-                    "a Content-MD5 sent by the client is checked even with --no-md5");
-        }
+        assertEquals(201, Http.put(cluster.url("/plain"), bytes("v")).statusCode());
+        HttpResponse<byte[]> get = Http.get(cluster.url("/plain"));
+        assertFalse(get.headers().firstValue("Content-Md5").isPresent());
+        // One subvolume: no svXX level, files straight under the volume's directory.
+        String location = get.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.endsWith(Placement.path("/plain")) && !location.contains("/sv"), location);
+        String wrongMd5 = Base64.getEncoder().encodeToString(Placement.md5(bytes("w")));
+        assertEquals(400, Http.put(cluster.url("/checked"), bytes("v"), "Content-MD5", wrongMd5).statusCode(),
+                "a Content-MD5 sent by the client is checked even with --no-md5");
     }
 
     @Test
     void sigtermStopsCleanlyAndRecordsKeepTheirLocationsAcrossAPlacementChange() {
-        try (Cluster cluster = Cluster.start(dir, 3)) {
-            assertEquals(201, Http.put(cluster.url("/survivor"), bytes("still here")).statusCode());
-            String before = Http.get(cluster.url("/survivor")).headers().firstValue("Key-Volumes").orElseThrow();
-            long start = System.nanoTime();
-            cluster.stopIndex();
-            assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos());
+        restartIndexWith();
+        assertEquals(201, Http.put(cluster.url("/survivor"), bytes("still here")).statusCode());
+        String before = Http.get(cluster.url("/survivor")).headers().firstValue("Key-Volumes").orElseThrow();
+        long start = System.nanoTime();
+        restartIndexWith("--subvolumes", "7");
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos());
 
-            cluster.startIndex("--subvolumes", "7");
-            HttpResponse<byte[]> get = Http.get(cluster.url("/survivor"));
-            assertEquals(before, get.headers().firstValue("Key-Volumes").orElseThrow());
-            assertEquals("unbalanced", get.headers().firstValue("Key-Balance").orElseThrow());
-            assertArrayEquals(bytes("still here"), cluster.read("/survivor"));
-            assertEquals(201, Http.put(cluster.url("/newcomer"), bytes("n")).statusCode());
-            assertEquals("balanced", Http.get(cluster.url("/newcomer")).headers().firstValue("Key-Balance").orElseThrow());
-        }
+        HttpResponse<byte[]> get = Http.get(cluster.url("/survivor"));
+        assertEquals(before, get.headers().firstValue("Key-Volumes").orElseThrow());
+        assertEquals("unbalanced", get.headers().firstValue("Key-Balance").orElseThrow());
+        assertArrayEquals(bytes("still here"), cluster.read("/survivor"));
+        assertEquals(201, Http.put(cluster.url("/newcomer"), bytes("n")).statusCode());
+        assertEquals("balanced", Http.get(cluster.url("/newcomer")).headers().firstValue("Key-Balance").orElseThrow());
     }
 }
