@@ -55,7 +55,8 @@ public final class IndexServer implements AutoCloseable {
         this.settler = new Settler(store, eraser, claims);
         // Renames for UNLINK/RELINK and the operator tools' per-key work (see ToolHandler).
         VolumeClient toolClient = new VolumeClient(config.volumeTimeout(), TOOL_READ_TIMEOUT);
-        KeyDoctor doctor = new KeyDoctor(store, toolClient);
+        KeyMover mover = new KeyMover(store, toolClient, placement, true);
+        KeyDoctor doctor = new KeyDoctor(store, toolClient, mover);
 
         KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(),
                 onWorker(new ListHandler(store)));
@@ -68,7 +69,7 @@ public final class IndexServer implements AutoCloseable {
                 .on("DELETE", new KeyHandler(onWorker(delete)))
                 .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims, toolClient))))
                 .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims, toolClient))))
-                .on("REBALANCE", new KeyHandler(onWorker(ToolHandler.rebalance(claims, new KeyMover(store, toolClient, placement, true)))))
+                .on("REBALANCE", new KeyHandler(onWorker(ToolHandler.rebalance(claims, mover))))
                 .on("VERIFY", new KeyHandler(onWorker(ToolHandler.verify(claims, doctor))))
                 .on("REPAIR", new KeyHandler(onWorker(ToolHandler.repair(claims, doctor, placement))));
         this.front = new GracefulShutdownHandler(router);

@@ -24,8 +24,8 @@ final class DatabaseTarget implements Target {
 
     DatabaseTarget(IndexStore store, VolumeClient client, Placement placement) {
         this.store = store;
-        this.doctor = new KeyDoctor(store, client);
         this.mover = new KeyMover(store, client, placement, false);
+        this.doctor = new KeyDoctor(store, client, mover);
     }
 
     /**

@@ -24,10 +24,13 @@ public final class KeyDoctor {
 
     private final IndexStore store;
     private final VolumeClient client;
+    private final KeyMover mover;
 
-    public KeyDoctor(IndexStore store, VolumeClient client) {
+    /** @param mover adds the replicas a key lacks (a rebuild records only the replicas it found) */
+    public KeyDoctor(IndexStore store, VolumeClient client, KeyMover mover) {
         this.store = store;
         this.client = client;
+        this.mover = mover;
     }
 
     /** One replica as checked; {@code problem} is null for a good one. */
@@ -47,14 +50,34 @@ public final class KeyDoctor {
             return new KeyReport(KeyReport.Kind.DAMAGED, record.state() + ": an unfinished " + unfinished(record));
         }
         List<Check> checks = check(key, record, fast);
-        return checks.stream().allMatch(Check::good) ? KeyReport.ok("") : new KeyReport(KeyReport.Kind.DAMAGED, describe(checks));
+        List<String> problems = new ArrayList<>();
+        if (!checks.stream().allMatch(Check::good)) {
+            problems.add(describe(checks));
+        }
+        String few = fewerReplicas(record);
+        if (few != null) {
+            problems.add(few);
+        }
+        return problems.isEmpty() ? KeyReport.ok("") : new KeyReport(KeyReport.Kind.DAMAGED, String.join("; ", problems));
+    }
+
+    /**
+     * Why a record lists fewer replicas than placement asks for, or null. A rebuild after a
+     * volume was lost records the replicas that are left: every one of them may be good, and
+     * the key is still one failure away from loss.
+     */
+    private String fewerReplicas(Record record) {
+        int replicas = mover.replicas();
+        return record.locations().size() < replicas
+                ? "only " + record.locations().size() + " of " + replicas + " replicas (repair or rebalance adds the others)" : null;
     }
 
     /**
      * Makes the key whole: an unfinished write is rolled back and an unfinished delete finished;
      * otherwise each replica that is missing, unreadable or wrong is replaced by a copy of a good
      * one (checked against the md5 as it streams, so a bad source writes nothing). Replicas under
-     * the other name (a crash during UNLINK or RELINK) are renamed first.
+     * the other name (a crash during UNLINK or RELINK) are renamed first. A key with fewer
+     * replicas than placement asks for is then given the others, where placement puts them.
      */
     public KeyReport repair(byte[] key, boolean fast) {
         Record record = store.get(key);
@@ -64,6 +87,17 @@ public final class KeyDoctor {
         if (unsettled(record)) {
             return settle(key, record);
         }
+        KeyReport mended = mend(key, record, fast);
+        if (mended.kind().problem() || fewerReplicas(record) == null) {
+            return mended;
+        }
+        KeyReport added = mover.rebalance(key, false);
+        String before = mended.kind() == KeyReport.Kind.REPAIRED ? mended.detail() + "; " : "";
+        return added.kind().problem() ? KeyReport.failed(before + "could not add the missing replicas: " + added.detail())
+                : new KeyReport(KeyReport.Kind.REPAIRED, before + "added the missing replicas: " + added.detail());
+    }
+
+    private KeyReport mend(byte[] key, Record record, boolean fast) {
         List<Check> checks = check(key, record, fast);
         List<String> renamed = renameStrayNames(key, record, checks);
         if (!renamed.isEmpty()) {

@@ -44,6 +44,11 @@ public final class KeyMover {
         this.serving = serving;
     }
 
+    /** How many replicas placement gives each key. */
+    int replicas() {
+        return placement.replicas();
+    }
+
     public KeyReport rebalance(byte[] key, boolean dryRun) {
         Record record = store.get(key);
         if (record == null) {

@@ -97,7 +97,8 @@ class RebuildIT {
                 random.nextBytes(value);
                 values.put(key, value);
                 byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
-                for (String location : placement.locations(bytes)) {
+                // Every tenth key lost a replica (a volume's disk was replaced, say).
+                for (String location : placement.locations(bytes).subList(0, i % 10 == 0 ? 1 : 2)) {
                     Path file = cluster.volume(location).dir().resolve(Placement.replicaPath(location, bytes).substring(1));
                     Files.createDirectories(file.getParent());
                     Files.write(file, value);
@@ -105,13 +106,24 @@ class RebuildIT {
             }
             Run run = tool(args("rebuild", cluster.volumes(), "--subvolumes", "3", "--db", cluster.db().toString()));
             assertEquals(0, run.exit(), run.output());
-            assertTrue(run.output().contains("150 keys (150 live, 0 unlinked) from 300 files"), run.output());
+            assertTrue(run.output().contains("150 keys (150 live, 0 unlinked) from 285 files"), run.output());
+
+            Run verify = tool(args("verify", cluster.volumes(), "--subvolumes", "3", "--db", cluster.db().toString()));
+            assertEquals(1, verify.exit(), verify.output());
+            assertTrue(verify.output().contains("damaged /a?b/0: only 1 of 2 replicas"), verify.output());
+            assertTrue(verify.output().contains("15 damaged"), verify.output());
+            Run repair = tool(args("verify", cluster.volumes(), "--subvolumes", "3", "--db", cluster.db().toString(), "--repair"));
+            assertEquals(0, repair.exit(), repair.output());
+            assertTrue(repair.output().contains("repaired /a?b/0: added the missing replicas: copy to "), repair.output());
 
             cluster.startIndex();
             Model model = new Model();
             model.live.putAll(values);
             assertReadable(cluster, model);
             assertEquals(List.copyOf(values.keySet()), listAll(cluster, "list"));
+            for (String key : values.keySet()) {
+                assertEquals(2, cluster.replicaFiles(key).size(), key);
+            }
         }
     }
 
