@@ -1,5 +1,6 @@
 package minikv;
 
+import minikv.bench.BenchCommand;
 import minikv.index.IndexCommand;
 import minikv.tools.RebalanceCommand;
 import minikv.tools.RebuildCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A distributed blob store: nginx volume servers and one index server.",
-        subcommands = {CommandLine.HelpCommand.class, VolumeCommand.class, IndexCommand.class,
+        subcommands = {CommandLine.HelpCommand.class, VolumeCommand.class, IndexCommand.class, BenchCommand.class,
                 RebuildCommand.class, RebalanceCommand.class, VerifyCommand.class})
 public final class Main {
 

@@ -31,14 +31,17 @@ final class GetHandler implements KeyedHandler {
     private final Placement placement;
     private final VolumeHealth health;
     private final String fallback;
+    private final ReplicaLinks links;
     private final KeyedHandler list;
 
     /** @param fallback where to redirect misses ({@code host:port}), or null to answer 404 */
-    GetHandler(IndexStore store, Placement placement, VolumeHealth health, String fallback, KeyedHandler list) {
+    GetHandler(IndexStore store, Placement placement, VolumeHealth health, String fallback, ReplicaLinks links,
+            KeyedHandler list) {
         this.store = store;
         this.placement = placement;
         this.health = health;
         this.fallback = fallback;
+        this.links = links;
         this.list = list;
     }
 
@@ -60,7 +63,7 @@ final class GetHandler implements KeyedHandler {
             return;
         }
         HeaderMap headers = exchange.getResponseHeaders();
-        headers.put(Headers.LOCATION, Volumes.replicaUrl(location, key.bytes()));
+        headers.put(Headers.LOCATION, links.to(location, key.bytes()));
         headers.put(Headers.CONTENT_LENGTH, "0");
         String md5 = record.md5Hex();
         if (md5 != null) {

@@ -3,9 +3,13 @@ package minikv.index;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
+import minikv.security.ClusterSecret;
+import minikv.ops.OpsOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,10 +20,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "index",
         mixinStandardHelpOptions = true,
         description = {
-            "Runs the index server: the HTTP front of the store (minikeyvalue's API).",
-            "GET/HEAD redirect to a replica, PUT writes every replica at once (all or nothing),",
-            "DELETE, UNLINK, RELINK, and GET /prefix?list or ?unlinked list keys.",
-            "Stops cleanly on SIGTERM."})
+            "Runs the index server: the HTTP front of the store (minikeyvalue's API). GET/HEAD redirect to a"
+                    + " replica, PUT writes every replica at once (all or nothing), DELETE, UNLINK, RELINK, and"
+                    + " GET /prefix?list or ?unlinked list keys.",
+            "",
+            "Metrics, health checks and a status page are on a separate admin port. Stops cleanly on SIGTERM."})
 public final class IndexCommand implements Callable<Integer> {
 
     private static final Pattern HOST_PORT = Pattern.compile("[^\\s/:]+:\\d{1,5}");
@@ -30,20 +35,20 @@ public final class IndexCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "VOLUME", description = "volume servers, each host:port")
     List<String> volumes;
 
-    @Option(names = "--port", defaultValue = "3000", description = "port to listen on (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "3000", description = "port to listen on (default: ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--bind", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--db", defaultValue = "./indexdb", description = "index database directory (default: ${DEFAULT-VALUE})")
+    @Option(names = "--db", paramLabel = "DIR", defaultValue = "./indexdb", description = "index database directory (default: ${DEFAULT-VALUE})")
     Path db;
 
-    @Option(names = "--replicas", defaultValue = "3",
+    @Option(names = "--replicas", paramLabel = "N", defaultValue = "3",
             description = "volumes that hold each value; at most the number of volumes (default: ${DEFAULT-VALUE})")
     int replicas;
 
-    @Option(names = "--subvolumes", defaultValue = "10",
+    @Option(names = "--subvolumes", paramLabel = "N", defaultValue = "10",
             description = "directories svXX each volume is split into, 1 to 256 (default: ${DEFAULT-VALUE})")
     int subvolumes;
 
@@ -53,7 +58,7 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--protect", description = "refuse to DELETE a key that was not UNLINKed first")
     boolean protect;
 
-    @Option(names = "--voltimeout", defaultValue = "1s", converter = Durations.class,
+    @Option(names = "--voltimeout", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.class,
             description = "how long a volume may take to connect or answer a probe or DELETE, e.g. 500ms, 2s"
                     + " (default: ${DEFAULT-VALUE})")
     Duration volumeTimeout;
@@ -63,6 +68,27 @@ public final class IndexCommand implements Callable<Integer> {
                     + " a Content-MD5 request header is checked either way)")
     boolean md5;
 
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = "the cluster secret, sent with every write to the volumes (start them with the same"
+                    + " --secret-file); make one with: openssl rand -hex 32 > FILE")
+    Path secretFile;
+
+    @Option(names = "--signed-reads",
+            description = "redirect reads to links signed with the secret that expire after --link-ttl (start the"
+                    + " volumes with --signed-reads too); needs --secret-file")
+    boolean signedReads;
+
+    @Option(names = "--link-ttl", paramLabel = "DURATION", defaultValue = "60s", converter = Durations.class,
+            description = "how long a signed read link works, at least 1s (default: ${DEFAULT-VALUE})")
+    Duration linkTtl;
+
+    @Option(names = "--write-timeout", paramLabel = "DURATION", defaultValue = "60s", converter = Durations.class,
+            description = "a PUT whose client sends nothing for this long is dropped and rolled back, freeing"
+                    + " its key; at most 5m (default: ${DEFAULT-VALUE})")
+    Duration writeTimeout;
+    @Mixin
+    OpsOptions ops;
+
     @Override
     public Integer call() throws InterruptedException {
         for (String volume : volumes) {
@@ -71,15 +97,23 @@ public final class IndexCommand implements Callable<Integer> {
         if (fallback != null) {
             requireHostPort("--fallback", fallback);
         }
-        quietLibraryLogs();
         // HttpURLConnection keeps 5 idle connections per volume by default; every worker may
         // have a PUT in flight to each volume. Read once, so set before the first connection.
         System.setProperty("http.maxConnections", Integer.toString(IndexServer.WORKER_THREADS));
 
+        Optional<ClusterSecret> secret;
+        try {
+            secret = Optional.ofNullable(secretFile).map(ClusterSecret::read);
+        } catch (IllegalArgumentException e) {
+            System.err.println("index: " + e.getMessage());
+            return 1;
+        }
+
         IndexServer server;
         try {
             server = IndexServer.start(new IndexServer.Config(volumes, bind, port, db, replicas, subvolumes,
-                    fallback, protect, volumeTimeout, md5));
+                    fallback, protect, volumeTimeout, md5, secret, signedReads, linkTtl, writeTimeout),
+                    ops.config(port, bind));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (IllegalStateException e) {
@@ -102,13 +136,6 @@ public final class IndexCommand implements Callable<Integer> {
     private void requireHostPort(String what, String value) {
         if (!HOST_PORT.matcher(value).matches()) {
             throw new ParameterException(spec.commandLine(), what + " must be host:port, not '" + value + "'");
-        }
-    }
-
-    /** Xodus, XNIO and Undertow announce themselves at INFO; the index prints its own line. */
-    private static void quietLibraryLogs() {
-        for (String logger : List.of("jetbrains.exodus", "org.xnio", "io.undertow")) {
-            System.setProperty("org.slf4j.simpleLogger.log." + logger, "warn");
         }
     }
 }

@@ -11,15 +11,21 @@ import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import minikv.ops.OpsConfig;
+import minikv.ops.Operations;
 import minikv.placement.Placement;
+import minikv.security.ClusterSecret;
+import minikv.security.LinkSigner;
 import minikv.store.IndexStore;
 import minikv.tools.KeyDoctor;
 import minikv.tools.KeyMover;
 import minikv.tools.VolumeClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.Options;
 
 /** The index server: its store, its volumes, and the HTTP front wired to them. */
 public final class IndexServer implements AutoCloseable {
@@ -28,68 +34,117 @@ public final class IndexServer implements AutoCloseable {
 
     /** Threads for blocking work: each PUT holds one for the whole transfer of its body. */
     static final int WORKER_THREADS = 64;
-    /** A client that sends nothing for this long in the middle of a body is dropped. */
-    private static final Duration CLIENT_READ_TIMEOUT = Duration.ofSeconds(60);
     /** How long a volume may take to send the next bytes of a value the tools read or copy. */
     private static final Duration TOOL_READ_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The longest --write-timeout: the volumes wait 10 minutes for a body (client_body_timeout in
+     * volume.conf), and must outwait the index, or a stalled client would look like a failed volume.
+     */
+    static final Duration MAX_WRITE_TIMEOUT = Duration.ofMinutes(5);
+    /** Request line and headers together. A key takes at most ~600 bytes, percent-encoded. */
+    static final int MAX_HEADER_BYTES = 16 * 1024;
+    static final int MAX_HEADERS = 64;
+    /** Query parameters: a listing takes three. */
+    static final int MAX_PARAMETERS = 16;
+    /** From a request's first byte to the end of its headers: a client this slow is dropped. */
+    static final Duration REQUEST_PARSE_TIMEOUT = Duration.ofSeconds(10);
+    /** A connection that starts no request for this long (fresh or kept alive) is closed. */
+    static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Open connections at which the index stops accepting (more wait in the listen backlog) until
+     * a tenth have closed. An idle connection costs a file descriptor and a few KiB, no thread.
+     */
+    static final int MAX_CONNECTIONS = 10_000;
     /** How long a shutdown waits for requests in flight. */
     private static final long SHUTDOWN_GRACE_MS = 5_000;
 
     /** What the index command line configures. */
     public record Config(List<String> volumes, String bind, int port, Path db, int replicas, int subvolumes,
-                         String fallback, boolean protect, Duration volumeTimeout, boolean md5) {}
+                         String fallback, boolean protect, Duration volumeTimeout, boolean md5,
+                         Optional<ClusterSecret> secret, boolean signedReads, Duration linkTtl, Duration writeTimeout) {
+        /** @throws IllegalArgumentException for settings that cannot work together */
+        public Config {
+            if (signedReads && secret.isEmpty()) {
+                throw new IllegalArgumentException("--signed-reads needs --secret-file: the secret keys the signatures");
+            }
+            if (writeTimeout.compareTo(MAX_WRITE_TIMEOUT) > 0) {
+                throw new IllegalArgumentException("--write-timeout must be at most " + MAX_WRITE_TIMEOUT.toMinutes()
+                        + "m: volumes give up on a silent writer after 10m");
+            }
+        }
+
+        /** @throws IllegalArgumentException for a --link-ttl too short to sign with */
+        ReplicaLinks replicaLinks() {
+            return signedReads ? ReplicaLinks.signed(new LinkSigner(secret.orElseThrow(), linkTtl)) : ReplicaLinks.plain();
+        }
+    }
 
     private final IndexStore store;
     private final Volumes volumes;
+    private final Operations ops;
     private final Settler settler;
     private final GracefulShutdownHandler front;
     private final Undertow undertow;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private IndexServer(Config config, Placement placement, IndexStore store, Volumes volumes) {
+    private IndexServer(Config config, Placement placement, ReplicaLinks links, IndexStore store, Volumes volumes,
+            Operations ops) {
         this.store = store;
         this.volumes = volumes;
+        this.ops = ops;
         KeyClaims claims = new KeyClaims();
         Eraser eraser = new Eraser(store, volumes);
         this.settler = new Settler(store, eraser, claims);
         // Renames for UNLINK/RELINK and the operator tools' per-key work (see ToolHandler).
-        VolumeClient toolClient = new VolumeClient(config.volumeTimeout(), TOOL_READ_TIMEOUT);
+        VolumeClient toolClient = new VolumeClient(config.volumeTimeout(), TOOL_READ_TIMEOUT, config.secret());
         KeyMover mover = new KeyMover(store, toolClient, placement, true);
         KeyDoctor doctor = new KeyDoctor(store, toolClient, mover);
 
-        KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(),
+        KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links,
                 onWorker(new ListHandler(store)));
-        KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, config.md5());
+        KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, config.md5(),
+                ops.rollbacks());
         KeyedHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
                 .on("HEAD", new KeyHandler(get))
-                .on("PUT", bodyReading(new KeyHandler(onWorker(put))))
+                .on("PUT", bodyReading(new KeyHandler(onWorker(put)), config.writeTimeout()))
                 .on("DELETE", new KeyHandler(onWorker(delete)))
                 .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims, toolClient))))
                 .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims, toolClient))))
                 .on("REBALANCE", new KeyHandler(onWorker(ToolHandler.rebalance(claims, mover))))
                 .on("VERIFY", new KeyHandler(onWorker(ToolHandler.verify(claims, doctor))))
                 .on("REPAIR", new KeyHandler(onWorker(ToolHandler.repair(claims, doctor, placement))));
-        this.front = new GracefulShutdownHandler(router);
+        this.front = new GracefulShutdownHandler(ops.observe(router, new WrittenVolumes(placement)));
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
                 .setWorkerThreads(WORKER_THREADS)
                 .setServerOption(UndertowOptions.DECODE_URL, false) // keys are decoded strictly by Key
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
+                .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, MAX_PARAMETERS)
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) REQUEST_PARSE_TIMEOUT.toMillis())
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) IDLE_CONNECTION_TIMEOUT.toMillis())
+                // A client that stops reading its answer (a long listing) frees the worker thread.
+                .setSocketOption(Options.WRITE_TIMEOUT, (int) config.writeTimeout().toMillis())
+                .setSocketOption(Options.CONNECTION_HIGH_WATER, MAX_CONNECTIONS)
+                .setSocketOption(Options.CONNECTION_LOW_WATER, MAX_CONNECTIONS * 9 / 10)
+                .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // for the latency metrics
                 .setHandler(front)
                 .build();
     }
 
     /**
      * For handlers that read a request body: "100 Continue" is sent on the first read (curl
-     * waits for it before sending a large body), and a client that stops sending in the middle
-     * of its body is dropped.
+     * waits for it before sending a large body), and a client that sends nothing for
+     * {@code writeTimeout} in the middle of its body is dropped: its PUT is then rolled back,
+     * which frees its key and its worker thread.
      */
-    private static HttpHandler bodyReading(HttpHandler handler) {
+    private static HttpHandler bodyReading(HttpHandler handler, Duration writeTimeout) {
         return new HttpContinueReadHandler(BlockingReadTimeoutHandler.builder()
-                .readTimeout(CLIENT_READ_TIMEOUT)
+                .readTimeout(writeTimeout)
                 .nextHandler(handler)
                 .build());
     }
@@ -100,23 +155,30 @@ public final class IndexServer implements AutoCloseable {
      * @throws IllegalArgumentException for a configuration that cannot work
      * @throws IllegalStateException when the store or the port cannot be had
      */
-    public static IndexServer start(Config config) {
+    public static IndexServer start(Config config, OpsConfig opsConfig) {
         Placement placement = new Placement(config.volumes(), config.replicas(), config.subvolumes());
+        ReplicaLinks links = config.replicaLinks();
         IndexStore store = IndexStore.open(config.db());
-        Volumes volumes = new Volumes(config.volumes(), config.volumeTimeout());
+        Operations ops = new Operations(opsConfig, config.volumes(), config.replicas());
+        Volumes volumes = new Volumes(config.volumes(), config.volumeTimeout(), config.secret(), ops.volumeStats(),
+                ops.minFree());
         IndexServer server = null;
         String step = "start";
         try {
             volumes.start();
-            server = new IndexServer(config, placement, store, volumes);
+            server = new IndexServer(config, placement, links, store, volumes, ops);
             server.settler.start();
             step = "listen on " + config.bind() + ":" + config.port();
             server.undertow.start();
+            step = "serve the admin endpoints";
+            ops.serveAdmin(store, volumes.health(), config.bind() + ":" + config.port());
             return server;
         } catch (RuntimeException e) {
             if (server != null) {
+                server.undertow.stop();
                 server.settler.close();
             }
+            ops.close();
             volumes.close();
             store.close();
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -130,6 +192,7 @@ public final class IndexServer implements AutoCloseable {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
+        ops.shuttingDown();
         front.shutdown();
         try {
             if (!front.awaitShutdown(SHUTDOWN_GRACE_MS)) {
@@ -139,6 +202,7 @@ public final class IndexServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
+        ops.close();
         settler.close();
         volumes.close();
         store.close();

@@ -10,12 +10,14 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import minikv.ops.Rollbacks;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
 import minikv.store.IndexStore;
 import minikv.store.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.channels.ReadTimeoutException;
 
 /**
  * PUT /key: stores a value on all its replicas, all or nothing, and answers 201 only once that
@@ -45,9 +47,10 @@ final class PutHandler extends KeyChangeHandler {
     private final Eraser eraser;
     private final Settler settler;
     private final boolean computeMd5;
+    private final Rollbacks rollbacks;
 
     PutHandler(IndexStore store, Placement placement, Volumes volumes, Eraser eraser, Settler settler, KeyClaims claims,
-               boolean computeMd5) {
+               boolean computeMd5, Rollbacks rollbacks) {
         super(claims);
         this.store = store;
         this.placement = placement;
@@ -55,10 +58,16 @@ final class PutHandler extends KeyChangeHandler {
         this.eraser = eraser;
         this.settler = settler;
         this.computeMd5 = computeMd5;
+        this.rollbacks = rollbacks;
     }
 
     @Override
     int change(HttpServerExchange exchange, Key key) throws HttpFailure {
+        if (Placement.nameEndsInSlash(key.bytes())) {
+            throw HttpFailure.badRequest("key " + key + " cannot be stored: its file name on the volumes, "
+                    + Base64.getEncoder().encodeToString(key.bytes()) + " (the key in base64, as minikeyvalue lays"
+                    + " values out), would end in '/', which no file name can; nothing stored");
+        }
         long length = exchange.getRequestContentLength(); // -1 when chunked
         boolean chunked = exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
         if (length == 0 || (length < 0 && !chunked)) {
@@ -87,6 +96,7 @@ final class PutHandler extends KeyChangeHandler {
                 throw VolumeFailure.down(health.downReason(target));
             }
         }
+        volumes.requireRoom(targets, length);
 
         InputStream body = exchange.getInputStream();
         byte[] buffer = new byte[BUFFER_BYTES];
@@ -148,7 +158,9 @@ final class PutHandler extends KeyChangeHandler {
             } else {
                 store.remove(key.bytes());
             }
+            rollbacks.completed();
         } catch (VolumeFailure | RuntimeException e) {
+            rollbacks.leftPending();
             log.warn("PUT {} failed and cannot be rolled back yet: {}; retrying in the background", key, e.getMessage());
             settler.settleLater(key); // until then the key stays PENDING: absent to readers
         }
@@ -186,6 +198,8 @@ final class PutHandler extends KeyChangeHandler {
     private static int read(InputStream body, byte[] buffer, int offset) throws HttpFailure {
         try {
             return body.read(buffer, offset, buffer.length - offset);
+        } catch (ReadTimeoutException e) {
+            throw new HttpFailure(408, "the client sent no data for --write-timeout; nothing stored");
         } catch (IOException e) {
             throw HttpFailure.badRequest("the request body ended early (" + e.getMessage() + "); nothing stored");
         }

@@ -119,7 +119,11 @@ final class ReplicaUpload implements AutoCloseable {
             int code = connections[replica].getResponseCode();
             Volumes.drain(connections[replica]);
             idle(replica);
-            return code == 201 || code == 204 ? null : VolumeFailure.answered(locations.get(replica), "PUT", code);
+            if (code == 201 || code == 204) {
+                return null;
+            }
+            volumes.stats().replicaWriteFailed(locations.get(replica));
+            return VolumeFailure.answered(locations.get(replica), "PUT", code);
         } catch (IOException e) {
             return failure(replica, e);
         }
@@ -143,15 +147,16 @@ final class ReplicaUpload implements AutoCloseable {
             }
             String down = volumes.health().downReason(locations.get(i));
             if (down != null) {
-                abandon(VolumeFailure.down(down));
+                abandon(i, VolumeFailure.down(down));
             } else if (System.nanoTime() - since > STALL_LIMIT.toNanos()) {
-                abandon(VolumeFailure.down("volume " + Placement.volumeOf(locations.get(i))
+                abandon(i, VolumeFailure.down("volume " + Placement.volumeOf(locations.get(i))
                         + " took no data for " + STALL_LIMIT.toSeconds() + " s"));
             }
         }
     }
 
-    private void abandon(VolumeFailure why) {
+    private void abandon(int replica, VolumeFailure why) {
+        volumes.stats().replicaWriteFailed(locations.get(replica));
         abandoned = why;
         disconnectAll(); // closing a socket wakes the thread blocked on it
     }
@@ -174,6 +179,10 @@ final class ReplicaUpload implements AutoCloseable {
 
     private VolumeFailure failure(int replica, IOException e) {
         idle(replica);
-        return abandoned != null ? abandoned : volumes.failed(locations.get(replica), e);
+        if (abandoned != null) {
+            return abandoned; // counted against the volume given up on, not the others cut off with it
+        }
+        volumes.stats().replicaWriteFailed(locations.get(replica));
+        return volumes.failed(locations.get(replica), e);
     }
 }

@@ -2,6 +2,7 @@ package minikv.index;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import minikv.ops.RequestObserver;
 
 /** The few ways the index answers. */
 final class Responses {
@@ -29,6 +30,9 @@ final class Responses {
         if (failure.status() == 404) {
             empty(exchange, 404);
             return;
+        }
+        if (failure.status() >= 500) {
+            exchange.putAttachment(RequestObserver.FAILURE_REASON, failure.getMessage());
         }
         exchange.setStatusCode(failure.status());
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");

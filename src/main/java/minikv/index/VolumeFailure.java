@@ -26,6 +26,9 @@ final class VolumeFailure extends HttpFailure {
     }
 
     static VolumeFailure answered(String location, String method, int code) {
-        return new VolumeFailure(502, "volume " + Placement.volumeOf(location) + " answered " + code + " to " + method, null);
+        String why = code == 403 ? " (it takes writes only with its --secret-file, from its --allow addresses:"
+                + " give the index the same --secret-file)" : "";
+        return new VolumeFailure(502, "volume " + Placement.volumeOf(location) + " answered " + code + " to " + method
+                + why, null);
     }
 }

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,9 +21,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import minikv.ops.MinFree;
+import minikv.ops.VolumeStats;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
 import minikv.tools.ReplicaName;
+import minikv.security.ClusterSecret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +44,28 @@ final class Volumes implements AutoCloseable {
     private static final long WATCHDOG_MS = 100;
 
     private final Duration timeout;
+    /** Sent with every request to a volume: volumes started with the secret refuse writes without it. */
+    private final Optional<ClusterSecret> secret;
     private final VolumeHealth health;
+    private final VolumeStats stats;
+    private final MinFree minFree;
     private final ExecutorService parallel = Executors.newCachedThreadPool(daemon("volume-io"));
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("volume-watchdog"));
     private final Set<ReplicaUpload> uploads = ConcurrentHashMap.newKeySet();
 
-    /** @param timeout the longest a volume may take to accept a connection or answer a probe or delete */
-    Volumes(List<String> volumes, Duration timeout) {
+    /**
+     * @param timeout the longest a volume may take to accept a connection or answer a probe or delete
+     * @param secret  sent with every request to a volume, probes included
+     * @param stats   where probes and failed replica writes are counted
+     * @param minFree the room a write must leave on each of its volumes
+     */
+    Volumes(List<String> volumes, Duration timeout, Optional<ClusterSecret> secret, VolumeStats stats, MinFree minFree) {
         this.timeout = timeout;
-        this.health = new VolumeHealth(volumes, this::probe, PROBE_INTERVAL);
+        this.secret = secret;
+        this.stats = stats;
+        this.minFree = minFree;
+        // A volume with --signed-reads serves its status file, like everything else, only with the secret.
+        this.health = new VolumeHealth(volumes, new VolumeStatusProbe(timeout, stats, this::sendSecret), PROBE_INTERVAL);
     }
 
     /** Learns which volumes are up, then keeps watching. */
@@ -70,6 +87,23 @@ final class Volumes implements AutoCloseable {
 
     VolumeHealth health() {
         return health;
+    }
+
+    VolumeStats stats() {
+        return stats;
+    }
+
+    /**
+     * Refuses a value of {@code length} bytes (-1 if unknown) that would leave one of the volumes
+     * of {@code locations} with less room than --min-free, as last reported by the volume.
+     */
+    void requireRoom(List<String> locations, long length) throws HttpFailure {
+        for (String location : locations) {
+            String refusal = minFree.refusal(Placement.volumeOf(location), stats.disk(location), length);
+            if (refusal != null) {
+                throw new HttpFailure(507, refusal + "; nothing stored");
+            }
+        }
     }
 
     /** Streams one value to every location at once; see {@link ReplicaUpload}. */
@@ -148,21 +182,6 @@ final class Volumes implements AutoCloseable {
         return VolumeFailure.unreachable(location, e);
     }
 
-    /** A probe: any HTTP answer to {@code HEAD /} means the volume is up. */
-    private String probe(String volume) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + volume + "/").toURL().openConnection();
-            c.setRequestMethod("HEAD");
-            c.setConnectTimeout((int) timeout.toMillis());
-            c.setReadTimeout((int) timeout.toMillis());
-            c.getResponseCode();
-            drain(c);
-            return null;
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
-
     /** Where the key's replica at {@code location} is, e.g. {@code http://host:3001/sv03/5d/41/aGVsbG8=}. */
     static String replicaUrl(String location, byte[] key) {
         return "http://" + Placement.volumeOf(location) + Placement.replicaPath(location, key);
@@ -179,7 +198,12 @@ final class Volumes implements AutoCloseable {
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout((int) timeout.toMillis());
         c.setReadTimeout((int) readTimeout.toMillis());
+        sendSecret(c);
         return c;
+    }
+
+    private void sendSecret(HttpURLConnection c) {
+        secret.ifPresent(s -> c.setRequestProperty(ClusterSecret.HEADER, s.reveal()));
     }
 
     /** Reads what is left of an answer so that its connection goes back to the keep-alive pool. */

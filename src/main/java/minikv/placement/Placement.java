@@ -80,6 +80,15 @@ public final class Placement {
     }
 
     /**
+     * True when the key's base64 name ends in {@code /}, as it does for a key whose length is a
+     * multiple of 3 and whose last byte has its low six bits set (e.g. {@code /a?}, {@code L2E/}):
+     * no file can have that name, and nginx takes a PUT to it for a directory.
+     */
+    public static boolean nameEndsInSlash(byte[] key) {
+        return key.length > 0 && key.length % 3 == 0 && (key[key.length - 1] & 0x3f) == 0x3f;
+    }
+
+    /**
      * The key's replica locations in placement order, each {@code volume} or
      * {@code volume/svXX}: the first {@code replicas} volumes ranked by md5(key + volume name),
      * highest first (ties keep the configured order, as Go's stable sort does).
@@ -111,6 +120,20 @@ public final class Placement {
     public static String volumeOf(String location) {
         int slash = location.indexOf('/');
         return slash < 0 ? location : location.substring(0, slash);
+    }
+
+    /**
+     * Position in {@code volumes} of the volume of a location ({@code host:port} or
+     * {@code host:port/svXX}), or -1. Allocates nothing: it runs on every GET.
+     */
+    public static int indexOfVolume(List<String> volumes, String location) {
+        for (int i = 0; i < volumes.size(); i++) {
+            String v = volumes.get(i);
+            if (location.startsWith(v) && (location.length() == v.length() || location.charAt(v.length()) == '/')) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private String subvolumeName(byte[] score) {

@@ -108,14 +108,7 @@ public final class VolumeHealth implements AutoCloseable {
         }
     }
 
-    /** Index of the volume of a location, without allocating: this runs on every GET. */
     private int indexOf(String location) {
-        for (int i = 0; i < volumes.size(); i++) {
-            String v = volumes.get(i);
-            if (location.startsWith(v) && (location.length() == v.length() || location.charAt(v.length()) == '/')) {
-                return i;
-            }
-        }
-        return -1;
+        return Placement.indexOfVolume(volumes, location);
     }
 }

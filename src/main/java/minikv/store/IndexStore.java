@@ -30,6 +30,7 @@ import jetbrains.exodus.env.Transaction;
  *       transaction and syncs once (group commit).</li>
  *   <li>Keys whose record is PENDING or DELETING are also kept in a second store, so that
  *       {@link #unsettled} finds them at startup without scanning the whole index.</li>
+ *   <li>{@link #keyCounts} is counted by one scan on open, then kept current by the writer.</li>
  * </ul>
  * Callers serialise changes to one key themselves; the store does not compare-and-set.
  */
@@ -42,6 +43,7 @@ public final class IndexStore implements AutoCloseable {
     private final Environment env;
     private final Store records;
     private final Store unsettled;
+    private final KeyCounts keyCounts = new KeyCounts();
     private final BlockingQueue<Mutation> queue = new LinkedBlockingQueue<>();
     private final Mutation closeMarker = new Mutation(null, null);
     private final Thread writer;
@@ -54,6 +56,7 @@ public final class IndexStore implements AutoCloseable {
                 txn -> env.openStore("records", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
         this.unsettled = env.computeInTransaction(
                 txn -> env.openStore("unsettled", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
+        countKeys();
         this.writer = new Thread(this::writeLoop, "index-store-writer");
         writer.start();
     }
@@ -94,6 +97,18 @@ public final class IndexStore implements AutoCloseable {
     /** Forgets {@code key}; returns once that is durable. */
     public void remove(byte[] key) {
         commit(new Mutation(key, null));
+    }
+
+    /** False once {@link #close} has begun: nothing more can be written. */
+    public boolean isOpen() {
+        synchronized (submitLock) {
+            return !closed;
+        }
+    }
+
+    /** Keys per state, as of the last commit. */
+    public KeyCounts keyCounts() {
+        return keyCounts;
     }
 
     /** A consistent read-only view, for reads that must agree with each other. Close it. */
@@ -230,9 +245,13 @@ public final class IndexStore implements AutoCloseable {
 
     private void apply(List<Mutation> batch) {
         Transaction txn = env.beginExclusiveTransaction();
+        KeyCounts.Delta counted = new KeyCounts.Delta();
         try {
             for (Mutation m : batch) {
                 ArrayByteIterable key = new ArrayByteIterable(m.key);
+                ByteIterable before = records.get(txn, key);
+                counted.move(before == null ? null : Record.stateOf(before.getBytesUnsafe(), before.getLength()),
+                        m.record == null ? null : m.record.state());
                 if (m.record == null) {
                     records.delete(txn, key);
                     unsettled.delete(txn, key);
@@ -249,11 +268,26 @@ public final class IndexStore implements AutoCloseable {
             if (!txn.commit()) {
                 throw new IllegalStateException("index commit was refused");
             }
+            keyCounts.apply(counted);
         } finally {
             if (!txn.isFinished()) {
                 txn.abort();
             }
         }
+    }
+
+    /** Before the writer starts: the one full scan; from then on commits keep the counts. */
+    private void countKeys() {
+        KeyCounts.Delta all = new KeyCounts.Delta();
+        env.executeInReadonlyTransaction(txn -> {
+            try (Cursor cursor = records.openCursor(txn)) {
+                while (cursor.getNext()) {
+                    ByteIterable value = cursor.getValue();
+                    all.move(null, Record.stateOf(value.getBytesUnsafe(), value.getLength()));
+                }
+            }
+        });
+        keyCounts.apply(all);
     }
 
     private Mutation takeUninterruptibly() {

@@ -1,10 +1,13 @@
 package minikv.tools;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import minikv.index.Durations;
 import minikv.placement.Placement;
+import minikv.security.ClusterSecret;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -39,6 +42,11 @@ final class ClusterOptions {
             description = "how long a volume may take to connect or to send more bytes (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = "the cluster secret the volumes were started with (--secret-file): needed to write to them,"
+                    + " and with --signed-reads to read and list them")
+    Path secretFile;
+
     /** The placement these options describe; a usage error if they cannot work. */
     Placement placement() {
         for (String volume : volumes) {
@@ -63,9 +71,15 @@ final class ClusterOptions {
 
     /** A client sized for {@code --parallel} requests at once. Call before any other HTTP. */
     VolumeClient client() {
+        Optional<ClusterSecret> secret;
+        try {
+            secret = Optional.ofNullable(secretFile).map(ClusterSecret::read);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         // HttpURLConnection keeps 5 idle connections per host unless told otherwise, and reads
         // the setting once: beyond 5 threads per volume, connections would be opened and closed.
         System.setProperty("http.maxConnections", Integer.toString(Math.max(5, parallel * 2)));
-        return new VolumeClient(timeout);
+        return new VolumeClient(timeout, timeout, secret);
     }
 }

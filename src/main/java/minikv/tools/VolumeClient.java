@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import minikv.placement.Placement;
+import minikv.security.ClusterSecret;
 
 /**
  * What the tools ask of volume servers (nginx): listings, HEAD, reads through md5, streamed
@@ -31,20 +33,19 @@ public final class VolumeClient {
 
     private final int connectMillis;
     private final int readMillis;
+    private final Optional<ClusterSecret> secret;
     private final HttpClient dav;
-
-    /** @param timeout how long a volume may take to accept a connection or to send the next bytes */
-    public VolumeClient(Duration timeout) {
-        this(timeout, timeout);
-    }
 
     /**
      * @param connect how long a volume may take to accept a connection
      * @param read    how long it may then take to answer, or to send the next bytes
+     * @param secret  sent with every request: volumes started with {@code --secret-file} take
+     *                writes only with it, and with {@code --signed-reads} reads and listings too
      */
-    public VolumeClient(Duration connect, Duration read) {
+    public VolumeClient(Duration connect, Duration read, Optional<ClusterSecret> secret) {
         this.connectMillis = (int) connect.toMillis();
         this.readMillis = (int) read.toMillis();
+        this.secret = secret;
         this.dav = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connect).build();
     }
 
@@ -213,12 +214,13 @@ public final class VolumeClient {
      * @return false if there was no file at {@code from}
      */
     public boolean move(String from, String toPath) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(from))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(from))
                 .timeout(Duration.ofMillis(readMillis))
                 .method("MOVE", HttpRequest.BodyPublishers.noBody())
                 .header("Destination", toPath)
-                .header("Overwrite", "T")
-                .build();
+                .header("Overwrite", "T");
+        secret.ifPresent(s -> builder.header(ClusterSecret.HEADER, s.reveal()));
+        HttpRequest request = builder.build();
         HttpResponse<Void> response;
         try {
             response = dav.send(request, HttpResponse.BodyHandlers.discarding());
@@ -243,6 +245,7 @@ public final class VolumeClient {
         c.setUseCaches(false);
         c.setConnectTimeout(connectMillis);
         c.setReadTimeout(readMillis);
+        secret.ifPresent(s -> c.setRequestProperty(ClusterSecret.HEADER, s.reveal()));
         return c;
     }
 

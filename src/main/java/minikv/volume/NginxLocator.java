@@ -31,15 +31,24 @@ final class NginxLocator {
     static final String INSTALL_HINT = "install nginx (`apt-get install nginx` on Debian/Ubuntu,"
             + " `brew install nginx` on macOS), or name one with --nginx PATH or $" + ENVIRONMENT_VARIABLE;
     private static final String DAV_MODULE_FLAG = "--with-http_dav_module";
+    private static final String SECURE_LINK_MODULE_FLAG = "--with-http_secure_link_module";
     private static final Duration VERSION_QUERY_TIMEOUT = Duration.ofSeconds(10);
 
     private NginxLocator() {
     }
 
-    /** An nginx binary that exists, runs, and has the WebDAV module volumes need for PUT/DELETE. */
-    static Path locate(Optional<Path> option, Map<String, String> environment) throws VolumeStartupException {
+    /**
+     * An nginx binary that exists, runs, and has the WebDAV module volumes need for PUT/DELETE
+     * (and, for {@code --signed-reads}, the secure_link module that checks signatures).
+     */
+    static Path locate(Optional<Path> option, Map<String, String> environment, boolean signedReads)
+            throws VolumeStartupException {
         Path nginx = firstExecutable(option, environment, Files::isExecutable);
-        requireDavModule(nginx, versionOutput(nginx));
+        String versionOutput = versionOutput(nginx);
+        requireDavModule(nginx, versionOutput);
+        if (signedReads) {
+            requireSecureLinkModule(nginx, versionOutput);
+        }
         return nginx;
     }
 
@@ -72,6 +81,14 @@ final class NginxLocator {
         if (!versionOutput.contains(DAV_MODULE_FLAG)) {
             throw new VolumeStartupException(nginx + " was built without the WebDAV module (http_dav_module)"
                     + " that volumes need for PUT and DELETE; " + INSTALL_HINT);
+        }
+    }
+
+    static void requireSecureLinkModule(Path nginx, String versionOutput) throws VolumeStartupException {
+        if (!versionOutput.contains(SECURE_LINK_MODULE_FLAG)) {
+            throw new VolumeStartupException(nginx + " was built without the secure_link module"
+                    + " (http_secure_link_module) that --signed-reads needs to check signatures; use an nginx"
+                    + " that has it (Debian's and the official packages do), or run without --signed-reads");
         }
     }
 

@@ -104,6 +104,10 @@ final class NginxSupervisor {
             try {
                 // Only this run's startup errors should be reported if it fails.
                 Files.deleteIfExists(files.startupErrorLog());
+                long discarded = PartialUploads.discard(files.bodyTempDir());
+                if (discarded > 0) {
+                    log.warn("removed {} bytes of PUT bodies an earlier nginx was receiving when it died", discarded);
+                }
                 current = NginxProcess.start(nginx, files);
             } catch (IOException e) {
                 throw new VolumeStartupException("cannot start " + nginx + ": " + e.getMessage());

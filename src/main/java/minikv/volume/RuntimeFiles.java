@@ -23,6 +23,11 @@ record RuntimeFiles(Path volumeDir) {
         return runtimeDir().resolve("nginx.conf");
     }
 
+    /** Where nginx writes a PUT body until it has all of it and renames it into place. */
+    Path bodyTempDir() {
+        return runtimeDir().resolve("client_body_temp");
+    }
+
     Path pidFile() {
         return runtimeDir().resolve("nginx.pid");
     }
@@ -34,5 +39,10 @@ record RuntimeFiles(Path volumeDir) {
 
     Path accessLog() {
         return runtimeDir().resolve("access.log");
+    }
+
+    /** The disk status the launcher keeps current; the one runtime file nginx serves. */
+    Path statusFile() {
+        return runtimeDir().resolve("status.json");
     }
 }

@@ -6,11 +6,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import minikv.security.ClusterSecret;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -64,6 +70,23 @@ public final class VolumeCommand implements Callable<Integer> {
     @Option(names = "--access-log", description = "Log every request to DIR/.minikv/access.log (off by default).")
     private boolean accessLog;
 
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = {"Accept writes (PUT, DELETE, MOVE, COPY) only with the cluster secret in FILE, which the"
+                    + " index sends (index --secret-file, same file). Make one with: openssl rand -hex 32 > FILE."
+                    + " Without it, anyone who can reach the port can write."})
+    private Path secretFile;
+
+    @Option(names = "--allow", paramLabel = "CIDR",
+            description = "Accept writes only from this address or network, e.g. 10.0.0.0/8 (repeatable). Reads"
+                    + " stay open to all.")
+    private List<String> allowedWriters = new ArrayList<>();
+
+    @Option(names = "--signed-reads",
+            description = "Serve a value only through a link the index signed, for as long as the index's"
+                    + " --link-ttl (or to a client that sends the secret). Needs --secret-file and nginx's"
+                    + " secure_link module.")
+    private boolean signedReads;
+
     @Spec
     private CommandSpec spec;
 
@@ -78,13 +101,16 @@ public final class VolumeCommand implements Callable<Integer> {
     }
 
     private int serve() throws VolumeStartupException {
-        Path nginxBinary = NginxLocator.locate(Optional.ofNullable(nginx), System.getenv());
+        VolumeAccess access = access();
+        Path nginxBinary = NginxLocator.locate(Optional.ofNullable(nginx), System.getenv(), signedReads);
         ListenAddress listen = ListenAddress.resolve(bind, port);
         RuntimeFiles files = VolumeDirectory.prepare(dir);
         LeftoverNginx.stopIfRunning(files, NginxSupervisor.STOP_GRACE);
         listen.requireFree();
+        DiskStatusReporter.start(files);
         writeConfig(new VolumeSettings(files, listen.hostAddress(), port,
-                VolumeDirectory.workerUserIfRoot(files.volumeDir()), accessLog));
+                VolumeDirectory.workerUserIfRoot(files.volumeDir()), accessLog, access));
+        access.openWritesWarning(port).ifPresent(spec.commandLine().getErr()::println);
 
         NginxSupervisor supervisor = new NginxSupervisor(nginxBinary, files, listen);
         ShutdownOnSignal shutdown = ShutdownOnSignal.install(supervisor::stop);
@@ -102,10 +128,29 @@ public final class VolumeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The access options: an unusable secret file ends the launcher with 1, a usage mistake with 2. */
+    private VolumeAccess access() throws VolumeStartupException {
+        Optional<ClusterSecret> secret;
+        try {
+            secret = Optional.ofNullable(secretFile).map(ClusterSecret::read);
+        } catch (IllegalArgumentException e) {
+            throw new VolumeStartupException(e.getMessage());
+        }
+        try {
+            return new VolumeAccess(secret, allowedWriters.stream().map(WriterNetwork::parse).toList(), signedReads);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** Readable by the launcher's user only: it may hold the cluster secret. */
     private void writeConfig(VolumeSettings settings) throws VolumeStartupException {
         Path config = settings.files().config();
         try {
-            Files.writeString(config, TemplateRenderer.render(templateText(), NginxConfigValues.of(settings)));
+            String text = TemplateRenderer.render(templateText(), NginxConfigValues.of(settings));
+            Files.deleteIfExists(config);
+            Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(config, text, StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IllegalArgumentException e) {
             throw new VolumeStartupException("cannot render " + templateName() + ": " + e.getMessage());
         } catch (IOException e) {

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Fixed vectors from minikeyvalue: a mismatch here means we cannot adopt its clusters. */
@@ -89,5 +91,19 @@ class PlacementTest {
     void nameLengthLimit() {
         assertFalse(Placement.nameTooLong(new byte[189]));
         assertTrue(Placement.nameTooLong(new byte[190]));
+    }
+
+    /** Exactly the keys whose base64 ends in '/', checked against the encoder itself. */
+    @Test
+    void nameEndingInASlash() {
+        assertTrue(Placement.nameEndsInSlash("/a?".getBytes(StandardCharsets.UTF_8))); // L2E/
+        assertTrue(Placement.nameEndsInSlash("/abc\u00bf".getBytes(StandardCharsets.UTF_8))); // ends in 0xBF
+        Random random = new Random(5);
+        for (int i = 0; i < 10_000; i++) {
+            byte[] key = new byte[1 + random.nextInt(12)];
+            random.nextBytes(key);
+            assertEquals(Base64.getEncoder().encodeToString(key).endsWith("/"), Placement.nameEndsInSlash(key),
+                    Base64.getEncoder().encodeToString(key));
+        }
     }
 }

@@ -34,6 +34,7 @@ public final class Cluster implements AutoCloseable {
     private final List<VolumeProcess> volumes = new ArrayList<>();
     private List<String> jvmOptions = List.of();
     private List<String> indexOptions = List.of();
+    private List<String> volumeOptions = List.of();
     private JarProcess index;
     private int indexPort;
 
@@ -48,10 +49,22 @@ public final class Cluster implements AutoCloseable {
 
     /** The same, with JVM options for the index, e.g. {@code -Xmx64m}. */
     public static Cluster start(Path root, int volumeCount, List<String> indexJvmOptions, String... indexOptions) {
+        return start(root, volumeCount, List.of(), indexJvmOptions, indexOptions);
+    }
+
+    /** With options for every volume too, e.g. {@code --secret-file F}; restarted volumes get them again. */
+    public static Cluster startWithVolumeOptions(Path root, int volumeCount, List<String> volumeOptions,
+            String... indexOptions) {
+        return start(root, volumeCount, volumeOptions, List.of(), indexOptions);
+    }
+
+    private static Cluster start(Path root, int volumeCount, List<String> volumeOptions, List<String> indexJvmOptions,
+            String... indexOptions) {
         Cluster cluster = new Cluster(root);
+        cluster.volumeOptions = List.copyOf(volumeOptions);
         try {
             for (int i = 1; i <= volumeCount; i++) {
-                cluster.volumes.add(VolumeProcess.start(root.resolve("volume" + i)));
+                cluster.volumes.add(VolumeProcess.start(root.resolve("volume" + i), volumeOptions.toArray(String[]::new)));
             }
             cluster.startIndex(indexJvmOptions, indexOptions);
             return cluster;
@@ -136,6 +149,19 @@ public final class Cluster implements AutoCloseable {
         return files;
     }
 
+    /** PUT bodies still in the volumes' nginx temp directories: partial uploads nobody will finish. */
+    public List<Path> partialUploads() {
+        List<Path> partial = new ArrayList<>();
+        for (VolumeProcess v : volumes) {
+            try (Stream<Path> walk = Files.walk(v.dir().resolve(".minikv/client_body_temp"))) {
+                walk.filter(Files::isRegularFile).forEach(partial::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return partial;
+    }
+
     /** The files on the volumes that hold a replica of {@code key}, under its live or its unlinked name. */
     public List<Path> replicaFiles(String key) {
         String path = Placement.path(key);
@@ -196,9 +222,14 @@ public final class Cluster implements AutoCloseable {
         return i < 0 ? otherwise : indexOptions.get(i + 1);
     }
 
-    /** Starts a stopped volume again on its port and directory; returns its new handle. */
-    public VolumeProcess restartVolume(VolumeProcess stopped) {
-        VolumeProcess again = VolumeProcess.start(stopped.port(), stopped.dir());
+    /**
+     * Starts a stopped volume again on its port and directory, with the cluster's volume options
+     * plus extra launcher arguments (e.g. {@code --template FILE}); returns its new handle.
+     */
+    public VolumeProcess restartVolume(VolumeProcess stopped, String... launcherArgs) {
+        List<String> args = new ArrayList<>(volumeOptions);
+        args.addAll(List.of(launcherArgs));
+        VolumeProcess again = VolumeProcess.start(stopped.port(), stopped.dir(), args.toArray(String[]::new));
         volumes.set(volumes.indexOf(stopped), again);
         return again;
     }

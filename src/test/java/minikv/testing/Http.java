@@ -30,6 +30,11 @@ public final class Http {
         return send("GET", url, BodyPublishers.noBody(), headers);
     }
 
+    /** A GET that gives up after {@code timeout}, as a careful client does with a server that hangs. */
+    public static HttpResponse<byte[]> get(String url, Duration timeout) {
+        return send("GET", url, BodyPublishers.noBody(), timeout);
+    }
+
     public static HttpResponse<byte[]> put(String url, byte[] body) {
         return send("PUT", url, BodyPublishers.ofByteArray(body));
     }
@@ -58,7 +63,12 @@ public final class Http {
     }
 
     private static HttpResponse<byte[]> send(String method, String url, BodyPublisher body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).method(method, body);
+        return send(method, url, body, TIMEOUT, headers);
+    }
+
+    private static HttpResponse<byte[]> send(String method, String url, BodyPublisher body, Duration timeout,
+            String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).method(method, body);
         if (headers.length > 0) {
             request.headers(headers);
         }

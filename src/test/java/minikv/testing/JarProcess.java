@@ -114,18 +114,7 @@ public final class JarProcess implements AutoCloseable {
 
     /** Sends a signal by name, as {@code kill -SIG pid} would: "TERM", "KILL", "STOP", "CONT"... */
     public void signal(String sig) {
-        long pid = process.pid();
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
-            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-                fail("kill -" + sig + " " + pid + " failed");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fail("interrupted while signalling " + pid);
-        }
+        Signals.send(process.pid(), sig);
     }
 
     /** SIGTERM, then SIGKILL if the process has not exited within a few seconds. */

@@ -58,4 +58,16 @@ class NginxLocatorTest {
                 error.getMessage());
         assertTrue(error.getMessage().contains("apt-get install nginx"), error.getMessage());
     }
+
+    @Test
+    void signedReadsRequireTheSecureLinkModule() throws VolumeStartupException {
+        String withIt = "configure arguments: --with-http_dav_module --with-http_secure_link_module";
+        String without = "configure arguments: --with-http_dav_module";
+
+        NginxLocator.requireSecureLinkModule(Path.of("/usr/sbin/nginx"), withIt);
+        VolumeStartupException error = assertThrows(VolumeStartupException.class,
+                () -> NginxLocator.requireSecureLinkModule(Path.of("/opt/nginx"), without));
+        assertTrue(error.getMessage().contains("/opt/nginx") && error.getMessage().contains("secure_link module")
+                && error.getMessage().contains("--signed-reads"), error.getMessage());
+    }
 }

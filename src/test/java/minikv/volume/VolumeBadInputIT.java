@@ -120,7 +120,7 @@ class VolumeBadInputIT {
         return Integer.toString(FreePorts.next());
     }
 
-    private static JarProcess volume(String port, String dir, String... options) {
+    static JarProcess volume(String port, String dir, String... options) {
         String[] args = new String[4 + options.length];
         args[0] = "volume";
         args[1] = port;

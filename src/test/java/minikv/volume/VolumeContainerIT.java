@@ -25,11 +25,13 @@ import org.testcontainers.utility.DockerImageName;
 @Testcontainers(disabledWithoutDocker = true)
 class VolumeContainerIT {
 
+    /** Upstream nginx; also the image of MultiHostIT's volumes. */
+    static final DockerImageName NGINX_IMAGE = DockerImageName.parse("nginx:1.27");
     private static final String DIR = "/data/volume";
     private static final RuntimeFiles FILES = new RuntimeFiles(Path.of(DIR));
 
     @Container
-    private static final GenericContainer<?> NGINX = new GenericContainer<>(DockerImageName.parse("nginx:1.27"))
+    private static final GenericContainer<?> NGINX = new GenericContainer<>(NGINX_IMAGE)
             .withCopyToContainer(Transferable.of(renderedConfig()), FILES.config().toString())
             .withCommand("nginx", "-p", FILES.runtimeDir() + "/", "-c", FILES.config().toString(),
                     "-e", "stderr", "-g", "daemon off;")

@@ -1,0 +1,41 @@
+package minikv.store;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * How many keys the index holds in each state. Counted once when the store opens, then kept
+ * current by the store's writer from each committed change, so reading it costs nothing.
+ */
+public final class KeyCounts {
+
+    private static final Record.State[] STATES = Record.State.values();
+
+    private final AtomicLongArray counts = new AtomicLongArray(STATES.length);
+
+    public long of(Record.State state) {
+        return counts.get(state.ordinal());
+    }
+
+    /** Changes made by one transaction, applied only once it has committed. */
+    static final class Delta {
+        private final long[] change = new long[STATES.length];
+
+        /** A key moved from {@code before} to {@code after}; either is null for no record. */
+        void move(Record.State before, Record.State after) {
+            if (before != null) {
+                change[before.ordinal()]--;
+            }
+            if (after != null) {
+                change[after.ordinal()]++;
+            }
+        }
+    }
+
+    void apply(Delta delta) {
+        for (int i = 0; i < STATES.length; i++) {
+            if (delta.change[i] != 0) {
+                counts.addAndGet(i, delta.change[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package minikv.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * scripts/bench --quick end to end: its own cluster and limits, every benchmark once, one table.
+ * Targets may FAIL on a busy machine; what must hold is that every request answered correctly.
+ */
+class ScriptsBenchIT {
+
+    private static final Path SCRIPT = Path.of("scripts", "bench").toAbsolutePath();
+
+    @Test
+    void quickRunAnswersEveryRequestAndPrintsEveryRow() throws IOException, InterruptedException {
+        // A test never installs packages; the script would (as root) when run by hand.
+        for (String tool : new String[] {"wrk", "hey", "nginx", "curl"}) {
+            assumeTrue(onPath(tool), tool + " is not installed");
+        }
+        Process run = new ProcessBuilder(SCRIPT.toString(), "--quick")
+                .redirectError(ProcessBuilder.Redirect.INHERIT) // progress, into the test's log
+                .start();
+        String table = new String(run.getInputStream().readAllBytes());
+        assertTrue(run.waitFor(5, TimeUnit.MINUTES), "still running after 5 minutes:\n" + table);
+
+        assertEquals(0, run.exitValue(), table);
+        for (String row : new String[] {"fetch missing, wrk", "fetch missing, hey", "fetch present, hey",
+                "thrasher, 3,000 keys", "64 MiB PUT", "index peak RSS"}) {
+            assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.matches(".*(PASS|FAIL)$")),
+                    "no result row for " + row + ":\n" + table);
+        }
+    }
+
+    private static boolean onPath(String tool) {
+        return Stream.of(System.getenv("PATH").split(":"))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
+    }
+}
