@@ -30,6 +30,8 @@ public final class VolumeClient {
 
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int ATTEMPTS = 3;
+    private static final String FORBIDDEN_HINT = " (a volume started with --secret-file needs the same --secret-file here;"
+            + " or --allow does not list this host)";
 
     private final int connectMillis;
     private final int readMillis;
@@ -233,7 +235,7 @@ public final class VolumeClient {
             return false;
         }
         if (code != 201 && code != 204) {
-            throw new Refused("MOVE " + from + " to " + toPath + " answered " + code, code);
+            throw new Refused("MOVE " + from + " to " + toPath + " answered " + code + (code == 403 ? FORBIDDEN_HINT : ""), code);
         }
         return true;
     }
@@ -257,7 +259,7 @@ public final class VolumeClient {
             }
         }
         drain(c);
-        throw new Refused(method + " " + url + " answered " + code, code);
+        throw new Refused(method + " " + url + " answered " + code + (code == 403 ? FORBIDDEN_HINT : ""), code);
     }
 
     /** A volume answered, with a status that was not expected. */

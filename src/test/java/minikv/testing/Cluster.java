@@ -240,7 +240,7 @@ public final class Cluster implements AutoCloseable {
      */
     public VolumeProcess addVolume() {
         try {
-            VolumeProcess added = VolumeProcess.start(Files.createTempDirectory(root, "volume"));
+            VolumeProcess added = VolumeProcess.start(Files.createTempDirectory(root, "volume"), volumeOptions.toArray(String[]::new));
             volumes.add(added);
             return added;
         } catch (IOException e) {
