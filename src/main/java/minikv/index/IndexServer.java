@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import minikv.ops.OpsConfig;
 import minikv.ops.Operations;
 import minikv.placement.Placement;
@@ -96,7 +97,11 @@ public final class IndexServer implements AutoCloseable {
         KeyClaims claims = new KeyClaims();
         Eraser eraser = new Eraser(store, volumes);
         this.settler = new Settler(store, eraser, claims);
-        // Renames for UNLINK/RELINK and the operator tools' per-key work (see ToolHandler).
+        // UNLINK/RELINK rename replicas (see LinkHandler), within the volume timeout.
+        VolumeClient renames = new VolumeClient(config.volumeTimeout(), config.volumeTimeout(), config.secret());
+        Predicate<String> knownDown = location -> placement.volumes().contains(Placement.volumeOf(location))
+                && !volumes.health().isUp(location);
+        // The operator tools' per-key work (see ToolHandler) reads and copies whole values.
         VolumeClient toolClient = new VolumeClient(config.volumeTimeout(), TOOL_READ_TIMEOUT, config.secret());
         KeyMover mover = new KeyMover(store, toolClient, placement, true);
         KeyDoctor doctor = new KeyDoctor(store, toolClient, mover);
@@ -111,8 +116,8 @@ public final class IndexServer implements AutoCloseable {
                 .on("HEAD", new KeyHandler(get))
                 .on("PUT", bodyReading(new KeyHandler(onWorker(put)), config.writeTimeout()))
                 .on("DELETE", new KeyHandler(onWorker(delete)))
-                .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims, toolClient))))
-                .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims, toolClient))))
+                .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims, renames, knownDown))))
+                .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims, renames, knownDown))))
                 .on("REBALANCE", new KeyHandler(onWorker(ToolHandler.rebalance(claims, mover))))
                 .on("VERIFY", new KeyHandler(onWorker(ToolHandler.verify(claims, doctor))))
                 .on("REPAIR", new KeyHandler(onWorker(ToolHandler.repair(claims, doctor, placement))));

@@ -2,6 +2,8 @@ package minikv.index;
 
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
+import java.util.function.Predicate;
+import minikv.placement.Placement;
 import minikv.store.IndexStore;
 import minikv.store.Record;
 import minikv.store.Record.State;
@@ -20,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * to a name that is gone: UNLINK records first and renames after (a rename that fails is logged
  * and left to {@code verify --repair}; the key is unlinked either way); RELINK renames first and
  * records LIVE only once every replica is back under its live name (if a volume cannot rename,
- * 503/502 and the key stays unlinked; a retry finishes the job).
+ * 503/502 and the key stays unlinked; a retry finishes the job). UNLINK does not ask a volume
+ * the probes say is down, so it stays quick while a volume hangs.
  */
 final class LinkHandler extends KeyChangeHandler {
 
@@ -28,23 +31,32 @@ final class LinkHandler extends KeyChangeHandler {
 
     private final IndexStore store;
     private final VolumeClient volumes;
+    private final Predicate<String> knownDown;
     private final State from;
     private final State to;
 
-    private LinkHandler(IndexStore store, KeyClaims claims, VolumeClient volumes, State from, State to) {
+    private LinkHandler(IndexStore store, KeyClaims claims, VolumeClient volumes, Predicate<String> knownDown,
+                        State from, State to) {
         super(claims);
         this.store = store;
         this.volumes = volumes;
+        this.knownDown = knownDown;
         this.from = from;
         this.to = to;
     }
 
-    static LinkHandler unlink(IndexStore store, KeyClaims claims, VolumeClient volumes) {
-        return new LinkHandler(store, claims, volumes, State.LIVE, State.UNLINKED);
+    /**
+     * @param volumes   renames with it; its timeouts should be the volume timeout, short, so that
+     *                  a volume that hangs delays an UNLINK or RELINK by that much at most
+     * @param knownDown whether a location is on a volume that probes say is down: UNLINK does not
+     *                  even try it (RELINK does: the volume may be back before the probes know)
+     */
+    static LinkHandler unlink(IndexStore store, KeyClaims claims, VolumeClient volumes, Predicate<String> knownDown) {
+        return new LinkHandler(store, claims, volumes, knownDown, State.LIVE, State.UNLINKED);
     }
 
-    static LinkHandler relink(IndexStore store, KeyClaims claims, VolumeClient volumes) {
-        return new LinkHandler(store, claims, volumes, State.UNLINKED, State.LIVE);
+    static LinkHandler relink(IndexStore store, KeyClaims claims, VolumeClient volumes, Predicate<String> knownDown) {
+        return new LinkHandler(store, claims, volumes, knownDown, State.UNLINKED, State.LIVE);
     }
 
     @Override
@@ -75,6 +87,10 @@ final class LinkHandler extends KeyChangeHandler {
         boolean unlinking = to == State.UNLINKED;
         VolumeFailure first = null;
         for (String location : record.locations()) {
+            if (unlinking && knownDown.test(location)) {
+                first = first != null ? first : VolumeFailure.down("volume " + Placement.volumeOf(location) + " is down");
+                continue;
+            }
             try {
                 volumes.move(ReplicaName.url(location, key.bytes(), !unlinking), ReplicaName.path(location, key.bytes(), unlinking));
             } catch (VolumeClient.Refused e) {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * <p>Removing files is the one thing here that could destroy data if the tool were pointed at
  * the wrong index or given volume names the index does not use (every file would look like a
  * stray). So before removing anything: the volumes the index's records name must all be among
- * the VOLUMEs given; the whole crawl is done first and nothing is removed if more than a tenth
+ * the VOLUMEs given; the whole crawl is done first and nothing is removed if every file, or more than a tenth
  * of the files look stray (unless {@code --force}); and a stray of a damaged key is kept.
  */
 @Command(name = "verify",
@@ -54,7 +54,8 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--repair", description = "mend what is damaged and remove files no record points to")
     boolean repair;
 
-    @Option(names = "--force", description = "with --repair: remove stray files even if they are more than a tenth of all files")
+    @Option(names = "--force", description = "with --repair: remove stray files even if they are more than a tenth of all files,"
+            + " or all of them")
     boolean force;
 
     @Override
@@ -142,10 +143,12 @@ public final class VerifyCommand implements Callable<Integer> {
         long files = report.files.get();
         System.out.printf("verify: %,d files on the volumes; %,d keys have files their record may not list (%,d files certainly stray)%n",
                 files, candidates.size(), strayFiles.get());
-        if (overflow.get() || !force && strayFiles.get() > Math.max(100, files / 10)) {
-            System.out.println("verify: NOT removing stray files: " + (overflow.get() ? "more than " + MAX_CANDIDATES + " keys have some"
-                    : "more than a tenth of all files look stray") + ". Is this the right index, and are the VOLUMEs named"
-                    + " as the index names them? If so, run again with --force.");
+        String tooMany = overflow.get() ? "more than " + MAX_CANDIDATES + " keys have some"
+                : strayFiles.get() > 0 && strayFiles.get() == files ? "every file looks stray"
+                : strayFiles.get() > Math.max(100, files / 10) ? "more than a tenth of all files look stray" : null;
+        if (tooMany != null && (overflow.get() || !force)) {
+            System.out.println("verify: NOT removing stray files: " + tooMany + ". Is this the right index, and are the"
+                    + " VOLUMEs named as the index names them? If so, run again with --force.");
             return true;
         }
         KeyRun.Tally tally = new KeyRun.Tally();
