@@ -2,6 +2,9 @@ package minikv;
 
 import minikv.bench.BenchCommand;
 import minikv.index.IndexCommand;
+import minikv.tools.RebalanceCommand;
+import minikv.tools.RebuildCommand;
+import minikv.tools.VerifyCommand;
 import minikv.volume.VolumeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +14,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "A distributed blob store: nginx volume servers and one index server.",
-        subcommands = {CommandLine.HelpCommand.class, VolumeCommand.class, IndexCommand.class, BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, VolumeCommand.class, IndexCommand.class, BenchCommand.class,
+                RebuildCommand.class, RebalanceCommand.class, VerifyCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

@@ -28,7 +28,9 @@ final class Eraser {
         if (state == Record.State.LIVE || state == Record.State.UNLINKED) {
             store.put(key.bytes(), record.withState(Record.State.DELETING));
         }
-        volumes.deleteAll(record.locations(), key.bytes());
+        // A LIVE key's files all have their live name: RELINK renames before it records LIVE.
+        // Any other state may have files under the unlinked name (see ReplicaName).
+        volumes.deleteAll(record.locations(), key.bytes(), true, state != Record.State.LIVE);
         // No sync needed: if a machine crash loses this, startup finds the key DELETING (or
         // PENDING) again and finishes erasing it.
         store.removeUnsynced(key.bytes());

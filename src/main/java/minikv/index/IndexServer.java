@@ -14,12 +14,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import minikv.ops.OpsConfig;
 import minikv.ops.Operations;
 import minikv.placement.Placement;
 import minikv.security.ClusterSecret;
 import minikv.security.LinkSigner;
 import minikv.store.IndexStore;
+import minikv.tools.KeyDoctor;
+import minikv.tools.KeyMover;
+import minikv.tools.VolumeClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.Options;
@@ -31,6 +35,8 @@ public final class IndexServer implements AutoCloseable {
 
     /** Threads for blocking work: each PUT holds one for the whole transfer of its body. */
     static final int WORKER_THREADS = 64;
+    /** How long a volume may take to send the next bytes of a value the tools read or copy. */
+    private static final Duration TOOL_READ_TIMEOUT = Duration.ofSeconds(30);
     /**
      * The longest --write-timeout: the volumes wait 10 minutes for a body (client_body_timeout in
      * volume.conf), and must outwait the index, or a stalled client would look like a failed volume.
@@ -91,6 +97,14 @@ public final class IndexServer implements AutoCloseable {
         KeyClaims claims = new KeyClaims();
         Eraser eraser = new Eraser(store, volumes);
         this.settler = new Settler(store, eraser, claims);
+        // UNLINK/RELINK rename replicas (see LinkHandler), within the volume timeout.
+        VolumeClient renames = new VolumeClient(config.volumeTimeout(), config.volumeTimeout(), config.secret());
+        Predicate<String> knownDown = location -> placement.volumes().contains(Placement.volumeOf(location))
+                && !volumes.health().isUp(location);
+        // The operator tools' per-key work (see ToolHandler) reads and copies whole values.
+        VolumeClient toolClient = new VolumeClient(config.volumeTimeout(), TOOL_READ_TIMEOUT, config.secret());
+        KeyMover mover = new KeyMover(store, toolClient, placement, true);
+        KeyDoctor doctor = new KeyDoctor(store, toolClient, mover);
 
         KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links,
                 onWorker(new ListHandler(store)));
@@ -102,8 +116,11 @@ public final class IndexServer implements AutoCloseable {
                 .on("HEAD", new KeyHandler(get))
                 .on("PUT", bodyReading(new KeyHandler(onWorker(put)), config.writeTimeout()))
                 .on("DELETE", new KeyHandler(onWorker(delete)))
-                .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims))))
-                .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims))));
+                .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims, renames, knownDown))))
+                .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims, renames, knownDown))))
+                .on("REBALANCE", new KeyHandler(onWorker(ToolHandler.rebalance(claims, mover))))
+                .on("VERIFY", new KeyHandler(onWorker(ToolHandler.verify(claims, doctor))))
+                .on("REPAIR", new KeyHandler(onWorker(ToolHandler.repair(claims, doctor, placement))));
         this.front = new GracefulShutdownHandler(ops.observe(router, new WrittenVolumes(placement)));
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())

@@ -186,17 +186,22 @@ final class PutHandler extends KeyChangeHandler {
         }
     }
 
-    /** After replacing an unlinked value: its replicas on volumes the new value does not use. */
+    /**
+     * After replacing an unlinked value: its files, which carry the unlinked name (or, after an
+     * interrupted UNLINK, the live one) and which the new record does not list. On a volume
+     * the new value also uses, its live name now holds the new value: only the unlinked name goes.
+     */
     private void deleteStaleReplicas(Key key, Record old, List<String> targets) {
         List<String> stale = new ArrayList<>(old.locations());
         stale.removeAll(targets);
-        if (stale.isEmpty()) {
-            return;
-        }
+        List<String> kept = new ArrayList<>(old.locations());
+        kept.retainAll(targets);
         try {
-            volumes.deleteAll(stale, key.bytes());
+            volumes.deleteAll(stale, key.bytes(), true, true);
+            volumes.deleteAll(kept, key.bytes(), false, true);
         } catch (VolumeFailure e) {
-            log.warn("PUT {} replaced an unlinked value but left its old replicas on {}: {}", key, stale, e.getMessage());
+            log.warn("PUT {} replaced an unlinked value but left some of its old files on {} ({}); verify --repair removes them",
+                    key, old.locations(), e.getMessage());
         }
     }
 

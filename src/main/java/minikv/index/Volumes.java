@@ -9,6 +9,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +25,7 @@ import minikv.ops.MinFree;
 import minikv.ops.VolumeStats;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
+import minikv.tools.ReplicaName;
 import minikv.security.ClusterSecret;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,13 +118,25 @@ final class Volumes implements AutoCloseable {
     }
 
     /**
-     * Deletes the key's replica at every location, in parallel. A replica that is not there
-     * counts as deleted.
+     * Deletes the key's replica at every location, in parallel: the file under its live name
+     * if {@code live}, and under its unlinked name ({@link ReplicaName}) if {@code unlinked}. A
+     * file that is not there counts as deleted.
      *
      * @throws VolumeFailure the first failure, once every delete has finished
      */
-    void deleteAll(List<String> locations, byte[] key) throws VolumeFailure {
-        allAtOnce(locations.stream().<Supplier<VolumeFailure>>map(location -> () -> delete(location, key)).toList());
+    void deleteAll(List<String> locations, byte[] key, boolean live, boolean unlinked) throws VolumeFailure {
+        List<Supplier<VolumeFailure>> deletes = new ArrayList<>();
+        for (String location : locations) {
+            if (live) {
+                deletes.add(() -> delete(location, replicaUrl(location, key)));
+            }
+            if (unlinked) {
+                deletes.add(() -> delete(location, ReplicaName.url(location, key, true)));
+            }
+        }
+        if (!deletes.isEmpty()) {
+            allAtOnce(deletes);
+        }
     }
 
     /**
@@ -145,9 +159,9 @@ final class Volumes implements AutoCloseable {
         }
     }
 
-    private VolumeFailure delete(String location, byte[] key) {
+    private VolumeFailure delete(String location, String url) {
         try {
-            HttpURLConnection c = connect(location, key, "DELETE", timeout);
+            HttpURLConnection c = open(url, "DELETE", timeout);
             int code = c.getResponseCode();
             drain(c);
             return code / 100 == 2 || code == 404 ? null : VolumeFailure.answered(location, "DELETE", code);
@@ -175,7 +189,11 @@ final class Volumes implements AutoCloseable {
 
     /** A request for the key's replica at {@code location}, not yet sent. */
     HttpURLConnection connect(String location, byte[] key, String method, Duration readTimeout) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(replicaUrl(location, key)).toURL().openConnection();
+        return open(replicaUrl(location, key), method, readTimeout);
+    }
+
+    private HttpURLConnection open(String url, String method, Duration readTimeout) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
         c.setRequestMethod(method);
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout((int) timeout.toMillis());

@@ -205,7 +205,7 @@ class IndexIT {
 
         HttpResponse<byte[]> post = Http.send("POST", cluster.url("/x"));
         assertEquals(405, post.statusCode());
-        assertEquals("GET, HEAD, PUT, DELETE, UNLINK, RELINK", post.headers().firstValue("Allow").orElseThrow());
+        assertEquals("GET, HEAD, PUT, DELETE, UNLINK, RELINK, REBALANCE, VERIFY, REPAIR", post.headers().firstValue("Allow").orElseThrow());
     }
 
     @Test
@@ -291,18 +291,22 @@ class IndexIT {
         assertEquals(204, Http.send("UNLINK", cluster.url("/linked")).statusCode());
         assertNull(cluster.read("/linked"));
         assertEquals(3, cluster.replicaFiles("/linked").size(), "UNLINK keeps the files");
+        assertTrue(cluster.replicaFiles("/linked").stream().allMatch(p -> p.toString().endsWith(".unlinked")),
+                "UNLINK renames them, for a rebuild to see: " + cluster.replicaFiles("/linked"));
         assertEquals(404, Http.send("UNLINK", cluster.url("/linked")).statusCode());
         assertTrue(body(Http.get(cluster.url("/linked?unlinked"))).contains("\"/linked\""));
         assertTrue(!body(Http.get(cluster.url("/linked?list"))).contains("\"/linked\""));
 
         assertEquals(204, Http.send("RELINK", cluster.url("/linked")).statusCode());
         assertArrayEquals(bytes("v1"), cluster.read("/linked"));
+        assertTrue(cluster.replicaFiles("/linked").stream().noneMatch(p -> p.toString().endsWith(".unlinked")));
         assertEquals(404, Http.send("RELINK", cluster.url("/linked")).statusCode());
         assertEquals(404, Http.send("UNLINK", cluster.url("/never-there")).statusCode());
 
         assertEquals(204, Http.send("UNLINK", cluster.url("/linked")).statusCode());
         assertEquals(201, put("/linked", bytes("v2")));
         assertArrayEquals(bytes("v2"), cluster.read("/linked"));
+        assertEquals(3, cluster.replicaFiles("/linked").size(), "the replaced value's unlinked files are gone");
 
         assertEquals(204, Http.send("UNLINK", cluster.url("/linked")).statusCode());
         assertEquals(204, Http.delete(cluster.url("/linked")).statusCode(), "unlinked keys can be deleted");

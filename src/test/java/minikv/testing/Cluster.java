@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import minikv.placement.Placement;
+import minikv.tools.ReplicaName;
 
 /**
  * A whole store on 127.0.0.1: N volume servers and one index, each a {@code java -jar}
@@ -161,10 +162,11 @@ public final class Cluster implements AutoCloseable {
         return partial;
     }
 
-    /** The files on the volumes that hold a replica of {@code key}. */
+    /** The files on the volumes that hold a replica of {@code key}, under its live or its unlinked name. */
     public List<Path> replicaFiles(String key) {
         String path = Placement.path(key);
-        return files().stream().filter(p -> p.toString().endsWith(path)).toList();
+        String unlinked = path + ReplicaName.UNLINKED_SUFFIX;
+        return files().stream().filter(p -> p.toString().endsWith(path) || p.toString().endsWith(unlinked)).toList();
     }
 
     /** Where the replica of {@code key} at {@code location} must be on that volume's disk. */
@@ -230,6 +232,31 @@ public final class Cluster implements AutoCloseable {
         VolumeProcess again = VolumeProcess.start(stopped.port(), stopped.dir(), args.toArray(String[]::new));
         volumes.set(volumes.indexOf(stopped), again);
         return again;
+    }
+
+    /**
+     * Starts one more volume (its DIR a new directory under the root). The index knows of it
+     * once started again; the cluster stops it on close.
+     */
+    public VolumeProcess addVolume() {
+        try {
+            VolumeProcess added = VolumeProcess.start(Files.createTempDirectory(root, "volume"), volumeOptions.toArray(String[]::new));
+            volumes.add(added);
+            return added;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Takes a volume out of the list the index is started with, still running (its values may
+     * still be read from it); the caller stops it.
+     */
+    public VolumeProcess detachVolume(VolumeProcess volume) {
+        if (!volumes.remove(volume)) {
+            throw new IllegalArgumentException("not a volume of this cluster: " + volume.address());
+        }
+        return volume;
     }
 
     /** Stops the index and every volume; the directory is left to its owner (usually @TempDir). */

@@ -1,0 +1,121 @@
+package minikv.tools;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import minikv.placement.Placement;
+import minikv.store.IndexStore;
+import minikv.store.Record;
+
+/**
+ * The index's database, opened by the tool while the index is stopped (Xodus lets one process
+ * at a time have it). Nothing else changes keys meanwhile, so the tool's per-key work needs no claim.
+ */
+final class DatabaseTarget implements Target {
+
+    private static final int PAGE = 1000;
+    private static final byte[] NO_PREFIX = new byte[0];
+
+    private final IndexStore store;
+    private final KeyDoctor doctor;
+    private final KeyMover mover;
+
+    DatabaseTarget(IndexStore store, VolumeClient client, Placement placement) {
+        this.store = store;
+        this.mover = new KeyMover(store, client, placement, false);
+        this.doctor = new KeyDoctor(store, client, mover);
+    }
+
+    /**
+     * A page per read-only transaction: one snapshot held for a walk of billions of keys would
+     * keep Xodus from reclaiming its log for the whole walk.
+     */
+    @Override
+    public void keys(Record.State state, KeyVisitor visitor) throws InterruptedException {
+        byte[] start = NO_PREFIX;
+        while (true) {
+            List<byte[]> page = new ArrayList<>(PAGE);
+            try (IndexStore.Snapshot snapshot = store.snapshot()) {
+                snapshot.scanKeys(NO_PREFIX, start, state, key -> {
+                    page.add(key);
+                    return page.size() < PAGE;
+                });
+            }
+            for (byte[] key : page) {
+                visitor.visit(key);
+            }
+            if (page.size() < PAGE) {
+                return;
+            }
+            byte[] last = page.get(page.size() - 1);
+            start = Arrays.copyOf(last, last.length + 1); // the smallest key after it
+        }
+    }
+
+    @Override
+    public long count() {
+        long[] n = {0};
+        try {
+            for (Record.State state : List.of(Record.State.LIVE, Record.State.UNLINKED)) {
+                keys(state, key -> n[0]++);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+        return n[0];
+    }
+
+    @Override
+    public KeyReport rebalance(byte[] key, boolean dryRun) {
+        return mover.rebalance(key, dryRun);
+    }
+
+    @Override
+    public KeyReport verify(byte[] key, boolean fast) {
+        return doctor.verify(key, fast);
+    }
+
+    @Override
+    public KeyReport repair(byte[] key, boolean fast) {
+        return doctor.repair(key, fast);
+    }
+
+    @Override
+    public Strays strays(byte[] key, List<ReplicaFile> files) {
+        return new Strays(KeyFiles.strays(store.get(key), files), true);
+    }
+
+    @Override
+    public KeyReport removeStrays(byte[] key, List<ReplicaFile> files, boolean fast) {
+        return doctor.removeStrays(key, files, fast);
+    }
+
+    @Override
+    public List<byte[]> unsettled() {
+        return store.unsettled().stream().map(IndexStore.Entry::key).toList();
+    }
+
+    @Override
+    public Set<String> sampleVolumes() {
+        Set<String> volumes = new HashSet<>();
+        try (IndexStore.Snapshot snapshot = store.snapshot()) {
+            List<byte[]> sample = new ArrayList<>();
+            snapshot.scanKeys(NO_PREFIX, NO_PREFIX, Record.State.LIVE, key -> sample.add(key) && sample.size() < PAGE);
+            for (byte[] key : sample) {
+                Record record = store.get(key);
+                if (record != null) {
+                    record.locations().forEach(l -> volumes.add(Placement.volumeOf(l)));
+                }
+            }
+        }
+        return volumes;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

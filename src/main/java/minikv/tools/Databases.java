@@ -1,0 +1,73 @@
+package minikv.tools;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import minikv.store.IndexStore;
+
+/** Opening the index's database from a tool, with errors that say what to do. */
+final class Databases {
+
+    private Databases() {
+    }
+
+    /** A tool's error for the operator: printed as is, exit status 1. */
+    static final class ToolFailure extends RuntimeException {
+        ToolFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Opens an index database that must already exist.
+     *
+     * @throws ToolFailure if there is none at {@code dir}, or a running index holds it
+     */
+    static IndexStore openExisting(Path dir) {
+        if (isEmptyOrMissing(dir) || !holdsXodusLog(dir)) {
+            throw new ToolFailure("no index database at " + dir);
+        }
+        try {
+            return IndexStore.open(dir);
+        } catch (IllegalStateException e) {
+            if (mentionsLock(e)) {
+                throw new ToolFailure("the index is running on " + dir + " (its database is locked);"
+                        + " use --index http://HOST:PORT to work through it, or stop it first");
+            }
+            throw new ToolFailure(e.getMessage());
+        }
+    }
+
+    static boolean isEmptyOrMissing(Path dir) {
+        if (!Files.exists(dir)) {
+            return true;
+        }
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException e) {
+            throw new ToolFailure("cannot read " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /** An index database is a Xodus log: files named like 00000000000.xd. */
+    private static boolean holdsXodusLog(Path dir) {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.anyMatch(p -> p.getFileName().toString().endsWith(".xd"));
+        } catch (IOException e) {
+            throw new ToolFailure("cannot read " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static boolean mentionsLock(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().toLowerCase().contains("lock")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

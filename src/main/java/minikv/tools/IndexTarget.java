@@ -1,0 +1,230 @@
+package minikv.tools;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import minikv.placement.Placement;
+import minikv.store.Record;
+
+/**
+ * The running index, for the tools' online mode. Keys come from its listings
+ * ({@code GET /?list&start=K&limit=N}, {@code ?unlinked}); the work on each key is asked of the
+ * index ({@code REBALANCE}, {@code VERIFY}, {@code REPAIR} on the key; see the index's
+ * ToolHandler), which does it under the key's claim so that clients' writes stay safe. A key
+ * some client is changing right now (409) is asked again a little later.
+ */
+final class IndexTarget implements Target {
+
+    private static final int PAGE = 1000;
+    private static final int BUSY_ATTEMPTS = 20;
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+
+    IndexTarget(URI index) {
+        String url = index.toString();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    @Override
+    public void keys(Record.State state, KeyVisitor visitor) throws IOException, InterruptedException {
+        String start = "";
+        do {
+            Page page = list(state, start, PAGE);
+            for (String key : page.keys) {
+                visitor.visit(key.getBytes(StandardCharsets.UTF_8));
+            }
+            start = page.next;
+        } while (!start.isEmpty());
+    }
+
+    record Page(String next, List<String> keys) {}
+
+    private Page list(Record.State state, String start, int limit) throws IOException, InterruptedException {
+        String query = (state == Record.State.UNLINKED ? "unlinked" : "list") + "&limit=" + limit
+                + (start.isEmpty() ? "" : "&start=" + encode(start.getBytes(StandardCharsets.UTF_8), false));
+        HttpResponse<InputStream> response = http.send(request("/?" + query).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IOException("GET " + base + "/?" + query + " answered " + response.statusCode()
+                        + ": " + new String(body.readAllBytes(), StandardCharsets.UTF_8).trim());
+            }
+            return parsePage(body);
+        }
+    }
+
+    /** {@code {"next": "...", "keys": ["...", ...]}}, fields in any order. */
+    static Page parsePage(InputStream body) throws IOException {
+        String next = "";
+        List<String> keys = new ArrayList<>();
+        try (JsonParser json = JSON.createParser(body)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("a listing must be a JSON object");
+            }
+            for (JsonToken t = json.nextToken(); t == JsonToken.FIELD_NAME; t = json.nextToken()) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if (field.equals("next")) {
+                    next = json.getValueAsString("");
+                } else if (field.equals("keys") && value == JsonToken.START_ARRAY) {
+                    for (JsonToken k = json.nextToken(); k != JsonToken.END_ARRAY; k = json.nextToken()) {
+                        keys.add(json.getText());
+                    }
+                } else {
+                    json.skipChildren();
+                }
+            }
+        }
+        return new Page(next == null ? "" : next, keys);
+    }
+
+    @Override
+    public long count() {
+        return -1;
+    }
+
+    @Override
+    public KeyReport rebalance(byte[] key, boolean dryRun) {
+        return ask("REBALANCE", key, dryRun ? "dry-run" : "");
+    }
+
+    @Override
+    public KeyReport verify(byte[] key, boolean fast) {
+        return ask("VERIFY", key, fast ? "fast" : "");
+    }
+
+    @Override
+    public KeyReport repair(byte[] key, boolean fast) {
+        return ask("REPAIR", key, fast ? "fast" : "");
+    }
+
+    /**
+     * A live key's locations come with a HEAD ({@code Key-Volumes}); a key the index does not
+     * serve may still be unlinked, which its listing tells.
+     */
+    @Override
+    public Strays strays(byte[] key, List<ReplicaFile> files) throws IOException {
+        try {
+            HttpResponse<Void> head = http.send(request(encode(key, true)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            Optional<String> volumes = head.headers().firstValue("Key-Volumes");
+            if (head.statusCode() == 302 && volumes.isPresent()) {
+                Record live = Record.live(Arrays.asList(volumes.get().split(",")), null);
+                return new Strays(KeyFiles.strays(live, files), true);
+            }
+            String text = new String(key, StandardCharsets.UTF_8);
+            boolean unlinked = list(Record.State.UNLINKED, text, 1).keys.contains(text);
+            return new Strays(files, !unlinked);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    @Override
+    public KeyReport removeStrays(byte[] key, List<ReplicaFile> files, boolean fast) {
+        StringBuilder query = new StringBuilder(fast ? "fast" : "");
+        for (ReplicaFile f : files) {
+            query.append(query.length() == 0 ? "" : "&").append(f.unlinked() ? "unlinked=" : "found=").append(f.location());
+        }
+        return ask("REPAIR", key, query.toString());
+    }
+
+    @Override
+    public List<byte[]> unsettled() {
+        return List.of(); // the index settles its own at startup, and on the key's next write
+    }
+
+    @Override
+    public Set<String> sampleVolumes() throws IOException, InterruptedException {
+        Set<String> volumes = new HashSet<>();
+        for (String key : list(Record.State.LIVE, "", PAGE).keys) {
+            HttpResponse<Void> head = http.send(request(encode(key.getBytes(StandardCharsets.UTF_8), true))
+                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+            head.headers().firstValue("Key-Volumes").ifPresent(v -> {
+                for (String location : v.split(",")) {
+                    volumes.add(Placement.volumeOf(location));
+                }
+            });
+        }
+        return volumes;
+    }
+
+    /** Sends {@code METHOD /key[?query]}; asks again while the key is busy (409). */
+    private KeyReport ask(String method, byte[] key, String query) {
+        String path = encode(key, true) + (query.isEmpty() ? "" : "?" + query);
+        try {
+            for (int attempt = 1; attempt <= BUSY_ATTEMPTS; attempt++) {
+                HttpResponse<String> response = http.send(request(path).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                switch (response.statusCode()) {
+                    case 200 -> {
+                        return response.headers().firstValue(KeyReport.HEADER).map(KeyReport::parse)
+                                .orElse(KeyReport.failed("the index answered " + method + " without a report: is it a minikv index with the tools?"));
+                    }
+                    case 404 -> {
+                        return new KeyReport(KeyReport.Kind.ABSENT, "");
+                    }
+                    case 409 -> Thread.sleep(20L * attempt * attempt);
+                    default -> {
+                        return KeyReport.failed("the index answered " + response.statusCode() + " to " + method + ": " + response.body().trim());
+                    }
+                }
+            }
+            return KeyReport.failed("a client kept changing the key (409 " + BUSY_ATTEMPTS + " times); run again");
+        } catch (IOException e) {
+            return KeyReport.failed(method + " " + base + path + ": " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return KeyReport.failed("interrupted");
+        }
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofMinutes(10));
+    }
+
+    /**
+     * Percent-encodes key bytes for a URL: everything but unreserved characters (and, in a path,
+     * the slash). The index decodes both strictly, '+' included, so nothing is left ambiguous.
+     */
+    static String encode(byte[] key, boolean path) {
+        StringBuilder out = new StringBuilder(key.length + 16);
+        for (byte b : key) {
+            int c = b & 0xff;
+            boolean plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '-' || c == '.' || c == '_' || c == '~' || path && c == '/';
+            if (plain) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        // HttpClient holds no resources that outlive the process.
+    }
+}

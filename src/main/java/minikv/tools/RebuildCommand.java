@@ -1,0 +1,187 @@
+package minikv.tools;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import minikv.placement.Placement;
+import minikv.store.IndexStore;
+import minikv.store.Record;
+import minikv.tools.Databases.ToolFailure;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code minikv rebuild --db NEWDB VOLUME...}: a new index from what the volumes hold.
+ *
+ * <p>Every file that is a replica (see {@link ReplicaName}) becomes part of a record: LIVE under
+ * its plain name, UNLINKED under its {@code .unlinked} name, its locations where the files are,
+ * in placement order, and its md5 read from the files. Replicas that disagree are settled by
+ * majority; without one the key is recorded without an md5 and named, for an operator to judge
+ * (verify will name it too). The index is built in {@code NEWDB.rebuilding} and renamed to NEWDB
+ * only when every volume was read completely: an index that misses keys must never be started,
+ * because a repair against it would take their files for leftovers.
+ */
+@Command(name = "rebuild",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Rebuilds the index from the volumes alone (also a volume set written by minikeyvalue).",
+            "Reads every replica to compute its md5 unless --no-md5. Refuses a NEWDB that is not empty.",
+            "Exit status: 0 done; 1 not done (a volume could not be read: nothing written) or done",
+            "with keys to look at (replicas that disagree)."})
+public final class RebuildCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--db", required = true, paramLabel = "NEWDB", description = "where to write the new index (must be empty or absent)")
+    Path db;
+
+    @Option(names = "--no-md5", description = "don't read the values: records get no md5 (like minikeyvalue's rebuild), replica sizes are still compared")
+    boolean noMd5;
+
+    /** Enough puts in flight that each group commit (one fsync) carries many of them. */
+    private static final int STORE_THREADS = 64;
+
+    private final AtomicLong live = new AtomicLong();
+    private final AtomicLong unlinked = new AtomicLong();
+    private final AtomicLong attention = new AtomicLong();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        cluster.placement();
+        Tools.quietLibraryLogs();
+        Placement ranking = cluster.ranking();
+        try {
+            return rebuild(ranking);
+        } catch (ToolFailure e) {
+            System.err.println("rebuild: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int rebuild(Placement ranking) throws InterruptedException {
+        db = db.toAbsolutePath().normalize();
+        if (!Databases.isEmptyOrMissing(db)) {
+            throw new ToolFailure("refusing to write into " + db + ": it is not empty (rebuild makes a new index;"
+                    + " give a new directory)");
+        }
+        Path work = db.resolveSibling(db.getFileName() + ".rebuilding");
+        if (Files.exists(work)) {
+            System.out.println("rebuild: removing " + work + ", left by an interrupted rebuild");
+            deleteTree(work);
+        }
+        VolumeClient client = cluster.client();
+        Crawler crawler = new Crawler(client, cluster.volumes, cluster.parallel);
+        long started = System.nanoTime();
+        // Records are stored by threads of their own: a put returns once its group commit is
+        // fsynced, and the crawl need not wait for that (durability matters only at the end).
+        try (IndexStore store = IndexStore.open(work); Parallel writers = new Parallel("store", STORE_THREADS)) {
+            crawler.crawl((bucket, progress) -> {
+                for (Crawler.FoundKey found : bucket.keys()) {
+                    rebuildKey(store, writers, client, ranking, found, progress);
+                }
+            });
+            writers.await();
+        }
+        Crawler.Report report = crawler.report();
+        report.examples.forEach(line -> System.out.println("rebuild: " + line));
+        if (!report.complete()) {
+            deleteTree(work);
+            System.out.printf("rebuild: NOT DONE: %,d listings failed (first ones above); nothing was written to %s."
+                    + " Bring the volumes back and run rebuild again.%n", report.failures.get(), db);
+            return 1;
+        }
+        try {
+            Files.deleteIfExists(db); // an empty directory: replaced by the new index
+            Files.move(work, db);
+        } catch (IOException e) {
+            throw new ToolFailure("cannot rename " + work + " to " + db + ": " + e.getMessage());
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        long keys = live.get() + unlinked.get();
+        System.out.printf("rebuild: %,d keys (%,d live, %,d unlinked) from %,d files in %.1f s (%,.0f keys/s);"
+                + " %,d entries that are not replicas left alone%n",
+                keys, live.get(), unlinked.get(), report.files.get(), seconds, keys / Math.max(seconds, 1e-3),
+                report.strangers.get());
+        System.out.println("rebuild: the new index is " + db + " (start the index with --db " + db + ")");
+        if (attention.get() > 0) {
+            System.out.printf("rebuild: %,d keys to look at (named above)%n", attention.get());
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Makes and stores the record of one key from its files. */
+    private void rebuildKey(IndexStore store, Parallel writers, VolumeClient client, Placement ranking,
+                            Crawler.FoundKey found, Progress progress) {
+        byte[] key = found.key();
+        KeyFiles.Reading reading = KeyFiles.read(found.files(), ranking.volumesFor(key));
+        List<ReplicaFile> replicas = new ArrayList<>(reading.replicas());
+        byte[] md5 = null;
+        if (noMd5) {
+            if (Majority.of(replicas.stream().map(ReplicaFile::size).toList()) == null) {
+                attention(progress, key, "its replicas differ in size: " + sizes(replicas));
+            }
+        } else {
+            List<byte[]> md5s = new ArrayList<>();
+            for (ReplicaFile replica : List.copyOf(replicas)) {
+                try {
+                    VolumeClient.Content content = client.read(ReplicaName.url(replica.location(), key, replica.unlinked()));
+                    if (content == null) {
+                        replicas.remove(replica); // deleted since it was listed
+                    } else {
+                        md5s.add(content.md5());
+                    }
+                } catch (IOException e) {
+                    md5s.add(null);
+                    attention(progress, key, "cannot read its replica at " + replica.location() + ": " + e.getMessage());
+                }
+            }
+            md5 = Majority.ofMd5s(md5s);
+            if (md5 == null && !md5s.stream().allMatch(m -> m == null)) {
+                attention(progress, key, "its replicas differ and no majority says which is right; recorded without md5");
+            }
+        }
+        if (replicas.isEmpty()) {
+            return;
+        }
+        Record fresh = Record.live(replicas.stream().map(ReplicaFile::location).toList(), md5);
+        Record record = reading.state() == Record.State.LIVE ? fresh : fresh.withState(reading.state());
+        try {
+            writers.submit(() -> store.put(key, record));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        (reading.state() == Record.State.LIVE ? live : unlinked).incrementAndGet();
+        progress.count("keys");
+    }
+
+    private void attention(Progress progress, byte[] key, String why) {
+        attention.incrementAndGet();
+        progress.count("to look at");
+        progress.println("look at " + new String(key, StandardCharsets.UTF_8) + ": " + why);
+    }
+
+    private static String sizes(List<ReplicaFile> replicas) {
+        return String.join(", ", replicas.stream().map(f -> f.location() + " " + f.size() + " bytes").toList());
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new ToolFailure("cannot remove " + dir + ": " + e.getMessage());
+        }
+    }
+}

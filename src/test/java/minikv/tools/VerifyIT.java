@@ -1,0 +1,113 @@
+package minikv.tools;
+
+import static minikv.tools.ToolsTesting.args;
+import static minikv.tools.ToolsTesting.assertOnPlacement;
+import static minikv.tools.ToolsTesting.assertReadable;
+import static minikv.tools.ToolsTesting.populate;
+import static minikv.tools.ToolsTesting.tool;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import minikv.placement.Placement;
+import minikv.testing.Cluster;
+import minikv.testing.Http;
+import minikv.testing.VolumeProcess;
+import minikv.tools.ToolsTesting.Model;
+import minikv.tools.ToolsTesting.Run;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code verify} and {@code verify --repair} against real volumes, with the index stopped. */
+class VerifyIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void damageIsNamedThenRepairedByteForByte() throws Exception {
+        try (Cluster cluster = Cluster.start(dir, 5, "--replicas", "2")) {
+            Model model = populate(cluster, 200, 4);
+            List<String> live = new ArrayList<>(model.live.keySet());
+            List<String> missing = live.subList(0, 5);
+            List<String> flipped = live.subList(5, 10);
+            for (String key : missing) {
+                Files.delete(cluster.replicaFiles(key).get(0));
+            }
+            for (String key : flipped) {
+                Path replica = cluster.replicaFiles(key).get(1);
+                byte[] bytes = Files.readAllBytes(replica);
+                bytes[bytes.length / 2] ^= 0x20;
+                Files.write(replica, bytes);
+            }
+            String hiddenDamaged = model.unlinked.keySet().iterator().next();
+            Files.delete(cluster.replicaFiles(hiddenDamaged).get(0));
+
+            // Files no record points to: a copy on a volume placement does not name, and a key the index never had.
+            String copied = live.get(20);
+            Path stray = cluster.volumes().stream()
+                    .filter(v -> cluster.locations(copied).stream().noneMatch(l -> Placement.volumeOf(l).equals(v.address())))
+                    .findFirst().orElseThrow().dir().resolve("sv00" + Placement.path(copied));
+            Files.createDirectories(stray.getParent());
+            Files.write(stray, model.live.get(copied));
+            Path orphan = cluster.volumes().get(0).dir().resolve("sv03" + Placement.path("/never/indexed"));
+            Files.createDirectories(orphan.getParent());
+            Files.writeString(orphan, "orphan");
+            Path notAReplica = cluster.volumes().get(1).dir().resolve("notes.txt");
+            Files.writeString(notAReplica, "an operator's file");
+
+            // A delete that could not finish: one of the key's volumes was down.
+            String undeleted = live.get(30);
+            VolumeProcess down = cluster.volume(cluster.locations(undeleted).get(0));
+            down.stop();
+            assertEquals(503, Http.delete(cluster.keyUrl(undeleted)).statusCode());
+            cluster.stopIndex();
+            cluster.restartVolume(down);
+            model.live.remove(undeleted);
+            model.gone.add(undeleted);
+            String db = cluster.db().toString();
+
+            Run verify = tool(args("verify", cluster.volumes(), "--db", db));
+            assertEquals(1, verify.exit(), verify.output());
+            for (String key : concat(missing, flipped, List.of(hiddenDamaged))) {
+                assertTrue(verify.output().contains("damaged " + key + ": "), key + " not named:\n" + verify.output());
+            }
+            assertTrue(verify.output().contains("damaged " + undeleted + ": DELETING"), verify.output());
+            assertTrue(verify.output().contains(String.format("%d damaged", missing.size() + flipped.size() + 1)), verify.output());
+
+            Run fast = tool(args("verify", cluster.volumes(), "--db", db, "--fast"));
+            assertEquals(1, fast.exit(), fast.output());
+            for (String key : concat(missing, List.of(hiddenDamaged))) {
+                assertTrue(fast.output().contains("damaged " + key + ": "), key + " not named:\n" + fast.output());
+            }
+
+            Run repair = tool(args("verify", cluster.volumes(), "--db", db, "--repair"));
+            assertEquals(0, repair.exit(), repair.output());
+            assertTrue(repair.output().contains("repaired " + undeleted + ": finished an unfinished delete"), repair.output());
+            for (String key : concat(missing, flipped, List.of(hiddenDamaged, copied, "/never/indexed"))) {
+                assertTrue(repair.output().contains("repaired " + key + ": "), key + " not repaired:\n" + repair.output());
+            }
+            assertTrue(Files.exists(notAReplica), "files that are not replicas are left alone");
+            Files.delete(notAReplica);
+            assertOnPlacement(cluster, cluster.volumes(), cluster.volumes(), model);
+
+            Run after = tool(args("verify", cluster.volumes(), "--db", db));
+            assertEquals(0, after.exit(), after.output());
+            cluster.startIndex();
+            assertReadable(cluster, model);
+        }
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... lists) {
+        List<String> all = new ArrayList<>();
+        for (List<String> l : lists) {
+            all.addAll(l);
+        }
+        return all;
+    }
+
+}
