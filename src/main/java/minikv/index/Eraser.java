@@ -35,4 +35,15 @@ final class Eraser {
         // PENDING) again and finishes erasing it.
         store.removeUnsynced(key.bytes());
     }
+
+    /**
+     * Deletes once more the live-name replicas of a write that was rolled back while one of its
+     * volumes was unreachable. A hung volume (stopped, or stalled on its disk) may hold the whole
+     * body, last byte included, in its socket buffer; once it resumes, nginx completes that PUT and
+     * renames the file into place, possibly after the rollback's DELETE reached it. The caller
+     * holds the key's claim and has checked that the key has no record any more.
+     */
+    void sweep(Key key, Record rolledBack) throws VolumeFailure {
+        volumes.deleteAll(rolledBack.locations(), key.bytes(), true, false);
+    }
 }

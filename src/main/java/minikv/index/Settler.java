@@ -16,12 +16,15 @@ import org.slf4j.LoggerFactory;
  * write (left by a crash, never acknowledged) is rolled back: its replicas deleted where
  * present, its record dropped. What cannot be settled at once because a volume is down (those,
  * DELETING keys left by a crash, PUTs whose rollback failed) is retried in the background.
- * DELETEs that fail are left to the client's retry, which then answers 204.
+ * DELETEs that fail are left to the client's retry, which then answers 204. A write rolled back
+ * in the background is swept once more a little later (see {@link Eraser#sweep}).
  */
 final class Settler implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Settler.class);
     private static final long RETRY_SECONDS = 5;
+    /** Ample time for a volume that just resumed to finish the requests it had buffered. */
+    private static final long SWEEP_DELAY_SECONDS = 2;
 
     private final IndexStore store;
     private final Eraser eraser;
@@ -45,7 +48,7 @@ final class Settler implements AutoCloseable {
         int rolledBack = 0;
         for (IndexStore.Entry entry : unsettled) {
             Key key = Key.fromStored(entry.key());
-            if (entry.record().state() == Record.State.PENDING && settle(key)) {
+            if (entry.record().state() == Record.State.PENDING && settle(key, false)) {
                 rolledBack++;
             } else {
                 later.add(key);
@@ -65,14 +68,18 @@ final class Settler implements AutoCloseable {
     private void retry() {
         for (int n = later.size(); n > 0; n--) {
             Key key = later.poll();
-            if (!settle(key)) {
+            if (!settle(key, true)) {
                 later.add(key);
             }
         }
     }
 
-    /** Erases the key if it is still unsettled; true once it needs nothing more. */
-    private boolean settle(Key key) {
+    /**
+     * Erases the key if it is still unsettled; true once it needs nothing more.
+     *
+     * @param afterFailure the key waited for a volume that was unreachable, maybe hung
+     */
+    private boolean settle(Key key, boolean afterFailure) {
         try (KeyClaims.Claim claim = claims.tryClaim(key)) {
             if (claim == null) {
                 return false; // a client is changing it right now
@@ -80,6 +87,9 @@ final class Settler implements AutoCloseable {
             Record record = store.get(key.bytes());
             if (record != null && (record.state() == Record.State.PENDING || record.state() == Record.State.DELETING)) {
                 eraser.erase(key, record);
+                if (afterFailure && record.state() == Record.State.PENDING) {
+                    background.schedule(() -> sweep(key, record), SWEEP_DELAY_SECONDS, TimeUnit.SECONDS);
+                }
             }
             return true;
         } catch (VolumeFailure e) {
@@ -88,6 +98,21 @@ final class Settler implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("cannot settle {}: {}", key, e.toString());
             return false;
+        }
+    }
+
+    /** Deletes a rolled-back write's replicas once more, unless a new write owns the key now. */
+    private void sweep(Key key, Record rolledBack) {
+        try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+            if (claim == null || store.get(key.bytes()) != null) {
+                // A client is writing the key, or has: its volumes were up to take that write, so
+                // they had long finished what they had buffered, and the new value replaced it.
+                return;
+            }
+            eraser.sweep(key, rolledBack);
+        } catch (VolumeFailure | RuntimeException e) {
+            log.debug("cannot sweep {} yet: {}", key, e.getMessage());
+            background.schedule(() -> sweep(key, rolledBack), RETRY_SECONDS, TimeUnit.SECONDS);
         }
     }
 
