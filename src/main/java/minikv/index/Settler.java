@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Settles keys left PENDING or DELETING. At startup, before the index serves, every PENDING
  * write (left by a crash, never acknowledged) is rolled back: its replicas deleted where
- * present, its record dropped. What cannot be settled at once because a volume is down (those,
- * DELETING keys left by a crash, PUTs whose rollback failed) is retried in the background.
+ * present, its record dropped; every DELETING key is finished the same way. What cannot be
+ * settled at once because a volume is down (those, PUTs whose rollback failed) is retried in the
+ * background.
  * DELETEs that fail are left to the client's retry, which then answers 204. A write rolled back
  * in the background is swept once more a little later (see {@link Eraser#sweep}).
  */
@@ -42,20 +43,21 @@ final class Settler implements AutoCloseable {
         this.claims = claims;
     }
 
-    /** Rolls back PENDING writes now, then keeps retrying what is left. */
+    /** Rolls back PENDING writes and finishes DELETING ones now, then keeps retrying what is left. */
     void start() {
         List<IndexStore.Entry> unsettled = store.unsettled();
-        int rolledBack = 0;
+        int settled = 0;
         for (IndexStore.Entry entry : unsettled) {
             Key key = Key.fromStored(entry.key());
-            if (entry.record().state() == Record.State.PENDING && settle(key, false)) {
-                rolledBack++;
+            if (settle(key, false)) {
+                settled++;
             } else {
                 later.add(key);
             }
         }
         if (!unsettled.isEmpty()) {
-            log.info("rolled back {} unfinished PUTs; {} keys left to settle in the background", rolledBack, later.size());
+            log.info("settled {} unfinished PUTs and DELETEs; {} keys left to settle in the background", settled,
+                    later.size());
         }
         background.scheduleWithFixedDelay(this::retry, RETRY_SECONDS, RETRY_SECONDS, TimeUnit.SECONDS);
     }
