@@ -54,9 +54,9 @@ class RebalanceFaultIT {
             String db = cluster.db().toString();
 
             Run halfWay;
-            // --timeout 2s: how long the tool waits for a hung volume before giving that key up.
+            // --timeout 1s: how long the tool waits for a hung volume before giving that key up.
             try (JarProcess rebalance = JarProcess.start(
-                    args("rebalance", five, "--db", db, "--parallel", "4", "--timeout", "2s").toArray(String[]::new))) {
+                    args("rebalance", five, "--db", db, "--parallel", "4", "--timeout", "1s").toArray(String[]::new))) {
                 long deadline = System.nanoTime() + TOOL_LIMIT.toNanos();
                 while (valueFiles(fifth.dir()).size() < 3 && rebalance.isAlive() && System.nanoTime() < deadline) {
                     Thread.sleep(5);
