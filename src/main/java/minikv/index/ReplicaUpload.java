@@ -113,6 +113,9 @@ final class ReplicaUpload implements AutoCloseable {
     }
 
     private VolumeFailure finish(int replica) {
+        if (abandoned != null) {
+            return abandoned; // its connection is closed; asking it for an answer would reconnect
+        }
         try {
             busy(replica);
             bodies[replica].close();
@@ -140,6 +143,17 @@ final class ReplicaUpload implements AutoCloseable {
 
     /** Called by the watchdog: gives up on a volume that is down or has stalled. */
     void checkProgress() {
+        if (abandoned != null) {
+            // A call that began after the abandon may have opened a new connection (a
+            // disconnected HttpURLConnection reconnects when asked for its answer); close it too.
+            for (int i = 0; i < locations.size(); i++) {
+                if (busySince.get(i) != 0) {
+                    disconnectAll();
+                    return;
+                }
+            }
+            return;
+        }
         for (int i = 0; i < locations.size() && abandoned == null; i++) {
             long since = busySince.get(i);
             if (since == 0) {
