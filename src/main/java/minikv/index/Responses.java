@@ -2,10 +2,15 @@ package minikv.index;
 
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.io.IOException;
+import java.io.OutputStream;
 import minikv.ops.RequestObserver;
 
 /** The few ways the index answers. */
 final class Responses {
+
+    /** Unread body up to this size is read and dropped before an early answer (see drainSmallBody). */
+    private static final long DRAIN_LIMIT = 1 << 20;
 
     private Responses() {}
 
@@ -23,7 +28,7 @@ final class Responses {
             exchange.endExchange();
             return;
         }
-        if (!exchange.isRequestComplete()) {
+        if (!exchange.isRequestComplete() && !drainSmallBody(exchange)) {
             // The client may still be sending a large body: close rather than read it all first.
             exchange.setPersistent(false);
         }
@@ -37,5 +42,27 @@ final class Responses {
         exchange.setStatusCode(failure.status());
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
         exchange.getResponseSender().send(failure.getMessage() + "\n");
+    }
+
+    /**
+     * Reads and drops the rest of a small request body, on a worker thread, so that the
+     * connection can be closed without unread bytes: closing with unread bytes makes the kernel
+     * reset the connection, and a reset can destroy the answer before the client reads it (seen
+     * as "no answer" by a PUT that lost a race for its key). A large body is not worth reading
+     * just to say no.
+     *
+     * @return true if the body was read to its end
+     */
+    private static boolean drainSmallBody(HttpServerExchange exchange) {
+        long length = exchange.getRequestContentLength();
+        if (exchange.isInIoThread() || !exchange.isBlocking() || length < 0 || length > DRAIN_LIMIT) {
+            return false;
+        }
+        try {
+            exchange.getInputStream().transferTo(OutputStream.nullOutputStream());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 }
