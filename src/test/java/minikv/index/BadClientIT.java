@@ -110,6 +110,9 @@ class BadClientIT {
         try (RawHttp client = RawHttp.connect(cluster.url("/"))) {
             long start = System.nanoTime();
             client.send(RawHttp.putHead("/stalled", 1000)).send("x".repeat(10));
+            // Wait until the stalled PUT has claimed its key: UNLINK answers 404 (changing
+            // nothing) before that, 409 once the key is being written.
+            assertEquals(409, Await.status(409, () -> Http.send("UNLINK", cluster.url("/stalled")), PATIENCE));
             assertEquals(409, Http.put(cluster.url("/stalled"), bytes("impatient")).statusCode(),
                     "the stalled PUT holds its key meanwhile");
 
