@@ -100,6 +100,7 @@ class BadClientIT {
     void aClientThatHangsUpMidUploadLeavesNoReplicaAndNoRecord() {
         try (RawHttp client = RawHttp.connect(cluster.url("/"))) {
             client.send(RawHttp.putHead("/hung-up", 1 << 20)).send(new byte[300_000]);
+            awaitClaimed("/hung-up"); // else the checks below could run before the PUT starts
         } // closed with a reset, 300 KB into a 1 MiB body
 
         assertLeftNothing("/hung-up");
@@ -110,9 +111,7 @@ class BadClientIT {
         try (RawHttp client = RawHttp.connect(cluster.url("/"))) {
             long start = System.nanoTime();
             client.send(RawHttp.putHead("/stalled", 1000)).send("x".repeat(10));
-            // Wait until the stalled PUT has claimed its key: UNLINK answers 404 (changing
-            // nothing) before that, 409 once the key is being written.
-            assertEquals(409, Await.status(409, () -> Http.send("UNLINK", cluster.url("/stalled")), PATIENCE));
+            awaitClaimed("/stalled");
             assertEquals(409, Http.put(cluster.url("/stalled"), bytes("impatient")).statusCode(),
                     "the stalled PUT holds its key meanwhile");
 
@@ -216,6 +215,12 @@ class BadClientIT {
         assertArrayEquals(bytes("one key"), cluster.read("/dir/key"));
         assertEquals(403, Http.put(cluster.url("/dir/key"), bytes("another")).statusCode());
         assertEquals(2, cluster.replicaFiles("/dir/key").size(), "one value, on its 2 replicas");
+    }
+
+    /** UNLINK answers 404 (changing nothing) until a PUT has claimed the key, 409 while it holds it. */
+    private static void awaitClaimed(String key) {
+        assertEquals(409, Await.status(409, () -> Http.send("UNLINK", cluster.url(key)), PATIENCE),
+                "the PUT of " + key + " never started");
     }
 
     /** Nothing of the failed PUT anywhere, and its key free for the next one. */
