@@ -38,7 +38,9 @@ import jetbrains.exodus.env.Transaction;
  *       a change that needs no sync never waits for one.</li>
  *   <li>Keys whose record is PENDING or DELETING are also kept in a second store, so that
  *       {@link #unsettled} finds them at startup without scanning the whole index.</li>
- *   <li>{@link #keyCounts} is counted by one scan on open, then kept current by the writer.</li>
+ *   <li>{@link #keyCounts} is counted by one scan on open, then kept current by the writer.
+ *       The same scan fills a {@link KeyFilter}, which answers most lookups of missing keys
+ *       without a transaction.</li>
  * </ul>
  * Callers serialise changes to one key themselves; the store does not compare-and-set.
  */
@@ -53,6 +55,7 @@ public final class IndexStore implements AutoCloseable {
     private final Store records;
     private final Store unsettled;
     private final KeyCounts keyCounts = new KeyCounts();
+    private final KeyFilter keyFilter;
     private final BlockingQueue<Mutation> queue = new LinkedBlockingQueue<>();
     /** Committed changes waiting for a sync. */
     private final BlockingQueue<Mutation> toSync = new LinkedBlockingQueue<>();
@@ -70,7 +73,8 @@ public final class IndexStore implements AutoCloseable {
                 txn -> env.openStore("records", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
         this.unsettled = env.computeInTransaction(
                 txn -> env.openStore("unsettled", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
-        countKeys();
+        this.keyFilter = env.computeInReadonlyTransaction(txn -> KeyFilter.forKeys(records.count(txn)));
+        scanKeys();
         this.writer = new Thread(this::writeLoop, "index-store-writer");
         this.syncer = new Thread(this::syncLoop, "index-store-syncer");
         writer.start();
@@ -96,6 +100,9 @@ public final class IndexStore implements AutoCloseable {
 
     /** The record of {@code key}, or null. */
     public Record get(byte[] key) {
+        if (!keyFilter.mightHold(key)) {
+            return null;
+        }
         Transaction txn = env.beginReadonlyTransaction();
         try {
             ByteIterable value = records.get(txn, new ArrayByteIterable(key));
@@ -342,6 +349,7 @@ public final class IndexStore implements AutoCloseable {
                     records.delete(txn, key);
                     unsettled.delete(txn, key);
                 } else {
+                    keyFilter.add(m.key); // before the commit makes the record visible
                     records.put(txn, key, new ArrayByteIterable(m.record.encode()));
                     Record.State state = m.record.state();
                     if (state == Record.State.PENDING || state == Record.State.DELETING) {
@@ -362,12 +370,14 @@ public final class IndexStore implements AutoCloseable {
         }
     }
 
-    /** Before the writer starts: the one full scan; from then on commits keep the counts. */
-    private void countKeys() {
+    /** Before the writer starts: the one full scan; from then on commits keep counts and filter. */
+    private void scanKeys() {
         KeyCounts.Delta all = new KeyCounts.Delta();
         env.executeInReadonlyTransaction(txn -> {
             try (Cursor cursor = records.openCursor(txn)) {
                 while (cursor.getNext()) {
+                    ByteIterable key = cursor.getKey();
+                    keyFilter.add(key.getBytesUnsafe(), key.getLength());
                     ByteIterable value = cursor.getValue();
                     all.move(null, Record.stateOf(value.getBytesUnsafe(), value.getLength()));
                 }
