@@ -5,9 +5,12 @@ import static minikv.index.KeyedHandler.onWorker;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingReadTimeoutHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -84,7 +87,8 @@ public final class IndexServer implements AutoCloseable {
     private final Volumes volumes;
     private final Operations ops;
     private final Settler settler;
-    private final GracefulShutdownHandler front;
+    /** Counts the requests in flight that a shutdown waits for: all but reads. */
+    private final GracefulShutdownHandler inFlight;
     private final Undertow undertow;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -121,7 +125,12 @@ public final class IndexServer implements AutoCloseable {
                 .on("REBALANCE", new KeyHandler(onWorker(ToolHandler.rebalance(claims, mover))))
                 .on("VERIFY", new KeyHandler(onWorker(ToolHandler.verify(claims, doctor))))
                 .on("REPAIR", new KeyHandler(onWorker(ToolHandler.repair(claims, doctor, placement))));
-        this.front = new GracefulShutdownHandler(ops.observe(router, new WrittenVolumes(placement)));
+        HttpHandler observed = ops.observe(router, new WrittenVolumes(placement));
+        this.inFlight = new GracefulShutdownHandler(observed);
+        // A read is answered on the IO thread before its handler returns (or, for a listing,
+        // streams a snapshot that the store's close cuts short): nothing for a shutdown to
+        // wait for, so the fast path skips the count and its completion listener.
+        HttpHandler front = exchange -> (isRead(exchange) ? observed : inFlight).handleRequest(exchange);
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.bind())
                 .setWorkerThreads(WORKER_THREADS)
@@ -139,6 +148,11 @@ public final class IndexServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // for the latency metrics
                 .setHandler(front)
                 .build();
+    }
+
+    private static boolean isRead(HttpServerExchange exchange) {
+        HttpString method = exchange.getRequestMethod();
+        return method.equals(Methods.GET) || method.equals(Methods.HEAD);
     }
 
     /**
@@ -198,9 +212,9 @@ public final class IndexServer implements AutoCloseable {
             return;
         }
         ops.shuttingDown();
-        front.shutdown();
+        inFlight.shutdown();
         try {
-            if (!front.awaitShutdown(SHUTDOWN_GRACE_MS)) {
+            if (!inFlight.awaitShutdown(SHUTDOWN_GRACE_MS)) {
                 log.warn("requests still running after {} ms; closing anyway", SHUTDOWN_GRACE_MS);
             }
         } catch (InterruptedException e) {

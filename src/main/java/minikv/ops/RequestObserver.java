@@ -17,10 +17,11 @@ import org.xnio.conduits.StreamSourceConduit;
  * The one handler in front of the index's routes that observes every request when it completes:
  * metrics always, a warning for a failed write, an access line when the access log is on.
  *
- * <p>For GET and HEAD, the IO thread's fast path, it adds a shared completion listener and, on
- * completion, {@link RequestMetrics#record}: no allocation, no lock, no logging unless the access
- * log is on. The request start time comes from Undertow ({@code RECORD_REQUEST_START_TIME}).
- * Requests with a body get a counting wrapper around it.
+ * <p>A request answered before its handler returns (a GET or HEAD on the IO thread, the fast
+ * path) is observed right then; any other gets a shared completion listener. Observing is
+ * {@link RequestMetrics#record}: no allocation, no lock, no logging unless the access log is on.
+ * The request start time comes from Undertow ({@code RECORD_REQUEST_START_TIME}). Requests with
+ * a body get a counting wrapper around it.
  */
 public final class RequestObserver implements HttpHandler, ExchangeCompletionListener {
 
@@ -55,8 +56,18 @@ public final class RequestObserver implements HttpHandler, ExchangeCompletionLis
             exchange.putAttachment(BODY_BYTES, body);
             exchange.addRequestWrapper(body);
         }
-        exchange.addExchangeCompleteListener(this);
-        next.handleRequest(exchange);
+        try {
+            next.handleRequest(exchange);
+        } finally {
+            // Not complete yet: it was dispatched (Undertow starts that task only after this
+            // call returns), threw (Undertow answers 500 after it returns) or waits on I/O that
+            // this same thread sees to later. It cannot complete before the listener is in place.
+            if (exchange.isComplete()) {
+                observe(exchange);
+            } else {
+                exchange.addExchangeCompleteListener(this);
+            }
+        }
     }
 
     @Override
