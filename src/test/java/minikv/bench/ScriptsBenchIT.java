@@ -37,6 +37,10 @@ class ScriptsBenchIT {
             assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.matches(".*(PASS|FAIL)$")),
                     "no result row for " + row + ":\n" + table);
         }
+        assertTrue(table.lines().anyMatch(l -> l.matches("  bound for any index \\(cycles/s\\) +- +[0-9,]+ \\(.*")),
+                "no thrasher bound:\n" + table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("thrasher CPU per cycle \\(us\\): index [1-9][0-9]*, volumes [1-9].*")),
+                "no thrasher CPU breakdown:\n" + table);
     }
 
     private static boolean onPath(String tool) {
