@@ -3,6 +3,7 @@ package minikv.index;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -39,7 +40,8 @@ final class VolumeStatusProbe implements Function<String, String> {
     public String apply(String volume) {
         long start = System.nanoTime();
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + volume + DiskStatus.URL_PATH).toURL().openConnection();
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + volume + DiskStatus.URL_PATH).toURL()
+                    .openConnection(Proxy.NO_PROXY);
             c.setConnectTimeout((int) timeout.toMillis());
             c.setReadTimeout((int) timeout.toMillis());
             authorize.accept(c);

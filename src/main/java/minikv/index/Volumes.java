@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -193,7 +194,9 @@ final class Volumes implements AutoCloseable {
     }
 
     private HttpURLConnection open(String url, String method, Duration readTimeout) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        // Straight to the volume, never through a proxy the JVM may be configured with; it also
+        // spares each request the proxy selector's lookup.
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
         c.setRequestMethod(method);
         c.setInstanceFollowRedirects(false);
         c.setConnectTimeout((int) timeout.toMillis());

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -48,7 +49,8 @@ public final class VolumeClient {
         this.connectMillis = (int) connect.toMillis();
         this.readMillis = (int) read.toMillis();
         this.secret = secret;
-        this.dav = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connect).build();
+        this.dav = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connect)
+                .proxy(HttpClient.Builder.NO_PROXY).build();
     }
 
     /** A file's length and md5, as read. */
@@ -241,7 +243,7 @@ public final class VolumeClient {
     }
 
     private HttpURLConnection open(String url, String method) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
         c.setRequestMethod(method);
         c.setInstanceFollowRedirects(false);
         c.setUseCaches(false);
