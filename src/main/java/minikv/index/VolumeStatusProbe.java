@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
@@ -35,9 +36,27 @@ final class VolumeStatusProbe implements Function<String, String> {
         this.authorize = authorize;
     }
 
-    /** @return null if the volume answered, else why not */
+    /**
+     * A volume that stays silent for the timeout once is asked again before it counts as down:
+     * one whose disk is writing back gigabytes can miss a single probe while serving well. (A
+     * request that times out against a volume marks it down at once all the same.)
+     *
+     * @return null if the volume answered, else why not
+     */
     @Override
     public String apply(String volume) {
+        try {
+            return probe(volume);
+        } catch (SocketTimeoutException once) {
+            try {
+                return probe(volume);
+            } catch (SocketTimeoutException twice) {
+                return twice.toString();
+            }
+        }
+    }
+
+    private String probe(String volume) throws SocketTimeoutException {
         long start = System.nanoTime();
         try {
             HttpURLConnection c = (HttpURLConnection) URI.create("http://" + volume + DiskStatus.URL_PATH).toURL()
@@ -58,6 +77,9 @@ final class VolumeStatusProbe implements Function<String, String> {
             return null;
         } catch (IOException e) {
             stats.probeFailed(volume, System.nanoTime() - start, e.toString());
+            if (e instanceof SocketTimeoutException timeout) {
+                throw timeout;
+            }
             return e.toString();
         }
     }
