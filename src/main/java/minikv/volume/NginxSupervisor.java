@@ -60,12 +60,14 @@ final class NginxSupervisor {
             if (Duration.between(started, Instant.now()).compareTo(HEALTHY_RUN) >= 0) {
                 backoff.reset();
             }
+            // Ctrl-C signals nginx and the launcher at once: waiting out the backoff before
+            // saying anything keeps a shutdown already under way from being reported as a crash.
             Duration delay = backoff.next();
-            log.warn("nginx (pid {}) exited with status {}; restarting it in {} ms", run.pid(), run.exitValue(),
-                    delay.toMillis());
             if (!sleepUnlessStopping(delay)) {
                 return;
             }
+            log.warn("nginx (pid {}) exited with status {}; restarting it (after a {} ms pause)", run.pid(),
+                    run.exitValue(), delay.toMillis());
             try {
                 NginxProcess restarted = launch();
                 awaitReady(restarted);
