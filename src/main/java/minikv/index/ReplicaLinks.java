@@ -2,6 +2,7 @@ package minikv.index;
 
 import minikv.placement.Placement;
 import minikv.security.LinkSigner;
+import minikv.tools.ReplicaName;
 
 /**
  * The URL a read is redirected to: the replica's plain URL, or with {@code --signed-reads} the
@@ -26,7 +27,7 @@ final class ReplicaLinks {
 
     /** The link to the key's replica at {@code location}. */
     String to(String location, byte[] key) {
-        String url = Volumes.replicaUrl(location, key);
+        String url = ReplicaName.url(location, key, false);
         return signer == null ? url : url + signer.query(Placement.replicaPath(location, key));
     }
 }

@@ -1,22 +1,19 @@
 package minikv.index;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.Supplier;
 import minikv.placement.Placement;
 
 /**
  * One value on its way to all its replicas at once: a PUT per location, fed the same bytes as
- * they arrive from the client, with nothing buffered in between.
+ * they arrive from the client, with nothing buffered in between, all from the calling thread.
  *
  * <p>nginx renames a PUT body into place only once it has all of it, so a replica appears only
  * when its last byte is sent. Until {@link #finish} nothing is visible on any volume, and
- * {@link #close} without {@link #finish} just drops the connections.
+ * {@link #close} without {@link #finish} just drops the connections. {@link #finish} ends every
+ * body first and only then waits for the answers, so the volumes store their replicas in parallel.
  *
  * <p>Socket writes have no timeout in Java, so a watchdog ({@link #checkProgress}) drops the
  * connections when a volume stops taking bytes or answering: at once if its probes say it is
@@ -30,65 +27,74 @@ final class ReplicaUpload implements AutoCloseable {
      */
     private static final Duration STALL_LIMIT = Duration.ofSeconds(30);
     /**
-     * Bodies up to this size are handed to HttpURLConnection whole, to send at {@link #finish}:
-     * it can then resend one on a fresh connection when a pooled connection turns out to have
-     * been closed by the volume (restarted, say). In streaming mode it cannot.
+     * Bodies up to this size are held whole and sent at {@link #finish}, on pooled connections:
+     * a request that meets a connection the volume has closed meanwhile can then be sent again
+     * (see {@link VolumeHttp}). Larger bodies stream, each on a new connection.
      */
     private static final int SMALL_BODY = 64 * 1024;
-    private static final int CHUNK = 64 * 1024;
 
     private final Volumes volumes;
     private final List<String> locations;
-    private final HttpURLConnection[] connections;
-    private final OutputStream[] bodies;
+    private final byte[] key;
+    private final long length;
+    /** The whole body of a small value, or null when it streams. */
+    private final byte[] held;
+    private int heldLength;
+    private final VolumeHttp.Exchange[] exchanges;
     /** Per replica, when its current blocking call began (System.nanoTime), or 0 between calls. */
     private final AtomicLongArray busySince;
     /** Set by the watchdog when it gave up on a volume. */
     private volatile VolumeFailure abandoned;
     private boolean finished;
 
-    private ReplicaUpload(Volumes volumes, List<String> locations) {
+    private ReplicaUpload(Volumes volumes, List<String> locations, byte[] key, long length) {
         this.volumes = volumes;
         this.locations = locations;
-        this.connections = new HttpURLConnection[locations.size()];
-        this.bodies = new OutputStream[locations.size()];
+        this.key = key;
+        this.length = length;
+        this.held = length >= 0 && length <= SMALL_BODY ? new byte[(int) length] : null;
+        this.exchanges = new VolumeHttp.Exchange[locations.size()];
         this.busySince = new AtomicLongArray(locations.size());
     }
 
     /**
-     * Sends the request line and headers to every location.
+     * Sends the request head to every location, unless the body is small enough to be held
+     * and sent whole at {@link #finish}.
      *
      * @param length the body's length, which the volumes are told up front; -1 to send it chunked
      */
     static ReplicaUpload open(Volumes volumes, List<String> locations, byte[] key, long length) throws VolumeFailure {
-        ReplicaUpload upload = new ReplicaUpload(volumes, locations);
-        for (int i = 0; i < locations.size(); i++) {
-            try {
-                HttpURLConnection c = volumes.connect(locations.get(i), key, "PUT", STALL_LIMIT);
-                c.setDoOutput(true);
-                if (length > SMALL_BODY) {
-                    c.setFixedLengthStreamingMode(length);
-                } else if (length < 0) {
-                    c.setChunkedStreamingMode(CHUNK);
-                } // else buffered by HttpURLConnection until finish()
-                upload.connections[i] = c;
-                upload.busy(i);
-                upload.bodies[i] = c.getOutputStream();
-                upload.idle(i);
-            } catch (IOException e) {
-                upload.close();
-                throw upload.failure(i, e);
+        ReplicaUpload upload = new ReplicaUpload(volumes, locations, key, length);
+        if (upload.held == null) {
+            for (int i = 0; i < locations.size(); i++) {
+                try {
+                    upload.busy(i);
+                    upload.exchanges[i] = volumes.http().stream(Placement.volumeOf(locations.get(i)), "PUT",
+                            Placement.replicaPath(locations.get(i), key), length, STALL_LIMIT);
+                    upload.idle(i);
+                } catch (IOException e) {
+                    upload.close();
+                    throw upload.failure(i, e);
+                }
             }
         }
         return upload;
     }
 
-    /** Sends the same bytes to every volume. */
+    /** Sends the same bytes to every volume (or holds them, for a small body). */
     void write(byte[] buffer, int offset, int length) throws VolumeFailure {
-        for (int i = 0; i < bodies.length; i++) {
+        if (held != null) {
+            if (heldLength + length > held.length) {
+                throw new IllegalStateException("more body than its Content-Length"); // Undertow stops it first
+            }
+            System.arraycopy(buffer, offset, held, heldLength, length);
+            heldLength += length;
+            return;
+        }
+        for (int i = 0; i < exchanges.length; i++) {
             try {
                 busy(i);
-                bodies[i].write(buffer, offset, length);
+                exchanges[i].body().write(buffer, offset, length);
                 idle(i);
             } catch (IOException e) {
                 throw failure(i, e);
@@ -97,30 +103,44 @@ final class ReplicaUpload implements AutoCloseable {
     }
 
     /**
-     * Ends every body and waits for every volume's answer, all at once; each replica whose
-     * volume answered 201 or 204 then exists.
+     * Ends every body, then waits for every volume's answer; each replica whose volume
+     * answered 201 or 204 then exists.
      *
      * @throws VolumeFailure if any volume did not store its replica (others may have)
      */
     void finish() throws VolumeFailure {
-        List<Supplier<VolumeFailure>> answers = new ArrayList<>();
-        for (int i = 0; i < bodies.length; i++) {
-            int replica = i;
-            answers.add(() -> finish(replica));
+        for (int i = 0; i < exchanges.length; i++) {
+            try {
+                busy(i);
+                if (held != null) {
+                    exchanges[i] = volumes.http().send(Placement.volumeOf(locations.get(i)), "PUT",
+                            Placement.replicaPath(locations.get(i), key), held, STALL_LIMIT);
+                } else {
+                    exchanges[i].endBody();
+                }
+                idle(i);
+            } catch (IOException e) {
+                throw failure(i, e);
+            }
         }
-        volumes.allAtOnce(answers);
+        VolumeFailure first = null;
+        for (int i = 0; i < exchanges.length; i++) {
+            VolumeFailure failed = answer(i);
+            first = first == null ? failed : first;
+        }
+        if (first != null) {
+            throw first;
+        }
         finished = true;
     }
 
-    private VolumeFailure finish(int replica) {
+    private VolumeFailure answer(int replica) {
         if (abandoned != null) {
-            return abandoned; // its connection is closed; asking it for an answer would reconnect
+            return abandoned; // its connection is closed
         }
         try {
             busy(replica);
-            bodies[replica].close();
-            int code = connections[replica].getResponseCode();
-            Volumes.drain(connections[replica]);
+            int code = exchanges[replica].answer();
             idle(replica);
             if (code == 201 || code == 204) {
                 return null;
@@ -144,8 +164,8 @@ final class ReplicaUpload implements AutoCloseable {
     /** Called by the watchdog: gives up on a volume that is down or has stalled. */
     void checkProgress() {
         if (abandoned != null) {
-            // A call that began after the abandon may have opened a new connection (a
-            // disconnected HttpURLConnection reconnects when asked for its answer); close it too.
+            // A held request may have opened a new connection after the abandon (sending
+            // again after a stale pooled one failed); close it too.
             for (int i = 0; i < locations.size(); i++) {
                 if (busySince.get(i) != 0) {
                     disconnectAll();
@@ -176,9 +196,9 @@ final class ReplicaUpload implements AutoCloseable {
     }
 
     private void disconnectAll() {
-        for (HttpURLConnection c : connections) {
-            if (c != null) {
-                c.disconnect();
+        for (VolumeHttp.Exchange exchange : exchanges) {
+            if (exchange != null) {
+                exchange.abort();
             }
         }
     }

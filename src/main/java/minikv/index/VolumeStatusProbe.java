@@ -2,6 +2,7 @@ package minikv.index;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.SocketTimeoutException;
@@ -71,7 +72,7 @@ final class VolumeStatusProbe implements Function<String, String> {
                     disk = parse(volume, body.readNBytes(MAX_STATUS_BYTES));
                 }
             } else {
-                Volumes.drain(c);
+                drain(c);
             }
             stats.probeAnswered(volume, System.nanoTime() - start, disk);
             return null;
@@ -81,6 +82,16 @@ final class VolumeStatusProbe implements Function<String, String> {
                 throw timeout;
             }
             return e.toString();
+        }
+    }
+
+    /** Reads what is left of an answer so that its connection goes back to the keep-alive pool. */
+    private static void drain(HttpURLConnection c) throws IOException {
+        InputStream body = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream();
+        if (body != null) {
+            try (body) {
+                body.transferTo(OutputStream.nullOutputStream());
+            }
         }
     }
 

@@ -1,27 +1,20 @@
 package minikv.index;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
-import java.net.Proxy;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import minikv.ops.MinFree;
 import minikv.ops.VolumeStats;
 import minikv.placement.Placement;
@@ -32,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The index's side of its volume servers: plain HTTP to nginx (HttpURLConnection, whose
- * keep-alive pool measured twice the JDK HttpClient's throughput here), their health, parallel
- * replica deletes, and a watchdog over uploads in flight.
+ * The index's side of its volume servers: the HTTP client for replica writes and deletes
+ * ({@link VolumeHttp}), their health, replica deletes sent to every volume at once, and a
+ * watchdog over uploads in flight.
  */
 final class Volumes implements AutoCloseable {
 
@@ -43,6 +36,7 @@ final class Volumes implements AutoCloseable {
     /** How often probes run, and how often the watchdog looks at uploads. */
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
     private static final long WATCHDOG_MS = 100;
+    private static final byte[] NO_BODY = new byte[0];
 
     private final Duration timeout;
     /** Sent with every request to a volume: volumes started with the secret refuse writes without it. */
@@ -50,7 +44,7 @@ final class Volumes implements AutoCloseable {
     private final VolumeHealth health;
     private final VolumeStats stats;
     private final MinFree minFree;
-    private final ExecutorService parallel = Executors.newCachedThreadPool(daemon("volume-io"));
+    private final VolumeHttp http;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("volume-watchdog"));
     private final Set<ReplicaUpload> uploads = ConcurrentHashMap.newKeySet();
 
@@ -65,6 +59,7 @@ final class Volumes implements AutoCloseable {
         this.secret = secret;
         this.stats = stats;
         this.minFree = minFree;
+        this.http = new VolumeHttp(timeout, secret);
         // A volume with --signed-reads serves its status file, like everything else, only with the secret.
         this.health = new VolumeHealth(volumes, new VolumeStatusProbe(timeout, stats, this::sendSecret), PROBE_INTERVAL);
     }
@@ -94,6 +89,10 @@ final class Volumes implements AutoCloseable {
         return stats;
     }
 
+    VolumeHttp http() {
+        return http;
+    }
+
     /**
      * Refuses a value of {@code length} bytes (-1 if unknown) that would leave one of the volumes
      * of {@code locations} with less room than --min-free, as last reported by the volume.
@@ -119,62 +118,57 @@ final class Volumes implements AutoCloseable {
     }
 
     /**
-     * Deletes the key's replica at every location, in parallel: the file under its live name
-     * if {@code live}, and under its unlinked name ({@link ReplicaName}) if {@code unlinked}. A
-     * file that is not there counts as deleted.
+     * Deletes the key's replica at every location: the file under its live name if {@code
+     * live}, and under its unlinked name ({@link ReplicaName}) if {@code unlinked}. Every delete
+     * is sent before any answer is awaited, so the volumes work in parallel. A file that is not
+     * there counts as deleted.
      *
      * @throws VolumeFailure the first failure, once every delete has finished
      */
     void deleteAll(List<String> locations, byte[] key, boolean live, boolean unlinked) throws VolumeFailure {
-        List<Supplier<VolumeFailure>> deletes = new ArrayList<>();
+        List<String> at = new ArrayList<>();
+        List<String> paths = new ArrayList<>();
         for (String location : locations) {
             if (live) {
-                deletes.add(() -> delete(location, replicaUrl(location, key)));
+                at.add(location);
+                paths.add(ReplicaName.path(location, key, false));
             }
             if (unlinked) {
-                deletes.add(() -> delete(location, ReplicaName.url(location, key, true)));
+                at.add(location);
+                paths.add(ReplicaName.path(location, key, true));
             }
         }
-        if (!deletes.isEmpty()) {
-            allAtOnce(deletes);
+        VolumeHttp.Exchange[] sent = new VolumeHttp.Exchange[at.size()];
+        VolumeFailure first = null;
+        for (int i = 0; i < sent.length; i++) {
+            try {
+                sent[i] = http.send(Placement.volumeOf(at.get(i)), "DELETE", paths.get(i), NO_BODY, timeout);
+            } catch (IOException e) {
+                first = first == null ? failed(at.get(i), e) : first;
+            }
         }
-    }
-
-    /**
-     * Makes blocking calls to volumes at the same time, the last on this thread, and waits for
-     * all of them.
-     *
-     * @throws VolumeFailure the first failure any call returned
-     */
-    void allAtOnce(List<Supplier<VolumeFailure>> calls) throws VolumeFailure {
-        List<CompletableFuture<VolumeFailure>> others = calls.subList(0, calls.size() - 1).stream()
-                .map(call -> CompletableFuture.supplyAsync(call, parallel))
-                .toList();
-        VolumeFailure failure = calls.get(calls.size() - 1).get();
-        for (CompletableFuture<VolumeFailure> other : others) {
-            VolumeFailure f = other.join();
-            failure = failure == null ? f : failure;
+        for (int i = 0; i < sent.length; i++) {
+            if (sent[i] == null) {
+                continue;
+            }
+            try {
+                int code = sent[i].answer();
+                if (code / 100 != 2 && code != 404 && first == null) {
+                    first = VolumeFailure.answered(at.get(i), "DELETE", code);
+                }
+            } catch (IOException e) {
+                first = first == null ? failed(at.get(i), e) : first;
+            }
         }
-        if (failure != null) {
-            throw failure;
-        }
-    }
-
-    private VolumeFailure delete(String location, String url) {
-        try {
-            HttpURLConnection c = open(url, "DELETE", timeout);
-            int code = c.getResponseCode();
-            drain(c);
-            return code / 100 == 2 || code == 404 ? null : VolumeFailure.answered(location, "DELETE", code);
-        } catch (IOException e) {
-            return failed(location, e);
+        if (first != null) {
+            throw first;
         }
     }
 
     /**
      * A request to {@code location} failed. A refused connection or a timeout means the volume
-     * is down until a probe says otherwise; a connection cut short may just have been a pooled
-     * one the volume had closed, so it says nothing about the volume.
+     * is down until a probe says otherwise; a connection cut short says nothing about the
+     * volume (nginx closes one after some errors; a pooled one it closed was sent again).
      */
     VolumeFailure failed(String location, IOException e) {
         if (e instanceof ConnectException || e instanceof SocketTimeoutException || e instanceof NoRouteToHostException) {
@@ -183,47 +177,15 @@ final class Volumes implements AutoCloseable {
         return VolumeFailure.unreachable(location, e);
     }
 
-    /** Where the key's replica at {@code location} is, e.g. {@code http://host:3001/sv03/5d/41/aGVsbG8=}. */
-    static String replicaUrl(String location, byte[] key) {
-        return "http://" + Placement.volumeOf(location) + Placement.replicaPath(location, key);
-    }
-
-    /** A request for the key's replica at {@code location}, not yet sent. */
-    HttpURLConnection connect(String location, byte[] key, String method, Duration readTimeout) throws IOException {
-        return open(replicaUrl(location, key), method, readTimeout);
-    }
-
-    private HttpURLConnection open(String url, String method, Duration readTimeout) throws IOException {
-        // Straight to the volume, never through a proxy the JVM may be configured with; it also
-        // spares each request the proxy selector's lookup.
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
-        c.setRequestMethod(method);
-        c.setInstanceFollowRedirects(false);
-        c.setConnectTimeout((int) timeout.toMillis());
-        c.setReadTimeout((int) readTimeout.toMillis());
-        sendSecret(c);
-        return c;
-    }
-
     private void sendSecret(HttpURLConnection c) {
         secret.ifPresent(s -> c.setRequestProperty(ClusterSecret.HEADER, s.reveal()));
-    }
-
-    /** Reads what is left of an answer so that its connection goes back to the keep-alive pool. */
-    static void drain(HttpURLConnection c) throws IOException {
-        InputStream body = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream();
-        if (body != null) {
-            try (body) {
-                body.transferTo(OutputStream.nullOutputStream());
-            }
-        }
     }
 
     @Override
     public void close() {
         health.close();
         watchdog.shutdownNow();
-        parallel.shutdownNow();
+        http.close();
     }
 
     private static ThreadFactory daemon(String name) {

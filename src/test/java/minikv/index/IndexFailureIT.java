@@ -14,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -23,13 +24,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import minikv.placement.Placement;
 import minikv.store.IndexStore;
+import minikv.testing.AdminPort;
 import minikv.testing.Cluster;
+import minikv.testing.FreePorts;
 import minikv.testing.Http;
 import minikv.testing.VolumeProcess;
 import org.junit.jupiter.api.AfterEach;
@@ -121,6 +125,47 @@ class IndexFailureIT {
         cluster.volumes().forEach(VolumeProcess::stop);
         assertEquals(503, awaitStatus(503, () -> Http.get(cluster.url("/kept"))), "no replica is on a volume that is up");
         assertTrue(body(Http.get(cluster.url("/kept"))).contains("is down"));
+    }
+
+    /**
+     * A restarted volume has closed every connection the index kept open to it. The first
+     * writes after it is back, small values (sent whole) and large ones (streamed), must not
+     * fail on one of those.
+     */
+    @Test
+    void writesRightAfterAVolumeRestartDoNotFailOnTheConnectionsItClosed() throws Exception {
+        int adminPort = FreePorts.next();
+        cluster = Cluster.start(dir, 3, "--admin-port", Integer.toString(adminPort));
+        AdminPort admin = new AdminPort(adminPort);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            // Leave the index several idle connections to every volume.
+            List<Future<Integer>> puts = new ArrayList<>();
+            for (int i = 0; i < 32; i++) {
+                String key = "/before/" + i;
+                puts.add(clients.submit(() -> Http.put(cluster.url(key), bytes(key)).statusCode()));
+            }
+            for (Future<Integer> put : puts) {
+                assertEquals(201, put.get());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        VolumeProcess restarted = cluster.volumes().get(0);
+        String up = "minikv_volume_up{volume=\"" + restarted.address() + "\"}";
+        restarted.stop();
+        admin.awaitMetric(up, v -> v == 0, Duration.ofSeconds(10));
+        cluster.restartVolume(restarted);
+        admin.awaitMetric(up, v -> v == 1, Duration.ofSeconds(10));
+
+        byte[] large = new byte[1 << 20];
+        ThreadLocalRandom.current().nextBytes(large);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(201, Http.put(cluster.url("/after/small/" + i), bytes("small")).statusCode(), "small PUT " + i);
+            assertEquals(201, Http.put(cluster.url("/after/large/" + i), large).statusCode(), "large PUT " + i);
+            assertEquals(204, Http.delete(cluster.url("/before/" + i)).statusCode(), "DELETE " + i);
+        }
+        assertArrayEquals(large, cluster.read("/after/large/3"));
     }
 
     /**

@@ -32,6 +32,7 @@ import minikv.testing.RawHttp;
 import minikv.testing.VolumeFaults;
 import minikv.testing.VolumeFaults.Fault;
 import minikv.testing.VolumeProcess;
+import minikv.tools.ReplicaName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -224,7 +225,7 @@ class VolumeFaultIT {
     private static HttpURLConnection openReplica(VolumeProcess volume, String key) throws IOException {
         String location = cluster.locations(key).stream()
                 .filter(l -> Placement.volumeOf(l).equals(volume.address())).findFirst().orElseThrow();
-        String url = Volumes.replicaUrl(location, key.getBytes(StandardCharsets.UTF_8));
+        String url = ReplicaName.url(location, key.getBytes(StandardCharsets.UTF_8), false);
         HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
         c.setConnectTimeout((int) CLIENT_TIMEOUT.toMillis());
         c.setReadTimeout((int) CLIENT_TIMEOUT.toMillis());
