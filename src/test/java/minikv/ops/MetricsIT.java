@@ -66,6 +66,8 @@ class MetricsIT {
         assertEquals(0.0, admin.metric("minikv_keys{state=\"live\"}"));
         assertEquals(1.0, admin.metric("minikv_keys{state=\"unlinked\"}"));
         assertEquals(204, Http.delete(cluster.url("/a")).statusCode());
+        // Counted once the exchange completes, which may be a moment after the client has its answer.
+        admin.awaitMetric(requests("DELETE", 204), count -> count == 1, WAIT);
         m = admin.metrics();
         for (String state : List.of("live", "unlinked", "pending", "deleting")) {
             assertEquals(0.0, m.get("minikv_keys{state=\"" + state + "\"}"), state);

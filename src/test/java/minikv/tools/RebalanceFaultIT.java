@@ -46,7 +46,8 @@ class RebalanceFaultIT {
     @EnumSource(Fault.class)
     void aVolumeLostHalfWayLosesNothingAndARerunFinishes(Fault fault) throws Exception {
         try (Cluster cluster = Cluster.start(dir, 4, "--replicas", "2")) {
-            Model model = populate(cluster, 30, 40 + fault.ordinal());
+            // Enough keys that the fault lands while the rebalance still has work on the faulty volume.
+            Model model = populate(cluster, 120, 40 + fault.ordinal());
             VolumeProcess fifth = cluster.addVolume();
             List<VolumeProcess> five = List.copyOf(cluster.volumes());
             VolumeProcess faulty = five.get(0);
