@@ -72,13 +72,10 @@ public final class VolumeClient {
     public List<Autoindex.Entry> list(String volume, String dir) throws IOException {
         String url = "http://" + volume + dir;
         return retried(() -> {
-            HttpURLConnection c = open(url, "GET");
-            int code = c.getResponseCode();
-            if (code == 404) {
-                drain(c);
+            HttpURLConnection c = get(url);
+            if (c == null) {
                 return null;
             }
-            expect(c, "GET", url, 200);
             try (InputStream in = c.getInputStream()) {
                 return Autoindex.parse(in);
             }
@@ -102,12 +99,10 @@ public final class VolumeClient {
     /** Reads the whole file at {@code url} through md5; null if there is none. */
     public Content read(String url) throws IOException {
         return retried(() -> {
-            HttpURLConnection c = open(url, "GET");
-            if (c.getResponseCode() == 404) {
-                drain(c);
+            HttpURLConnection c = get(url);
+            if (c == null) {
                 return null;
             }
-            expect(c, "GET", url, 200);
             MessageDigest md5 = Placement.md5Digest();
             long size = 0;
             byte[] buffer = new byte[BUFFER_BYTES];
@@ -131,12 +126,10 @@ public final class VolumeClient {
      *     anything was written), or null if the source has no such file
      */
     public Content copy(String from, String to, byte[] expectedMd5) throws IOException {
-        HttpURLConnection get = open(from, "GET");
-        if (get.getResponseCode() == 404) {
-            drain(get);
+        HttpURLConnection get = get(from);
+        if (get == null) {
             return null;
         }
-        expect(get, "GET", from, 200);
         long length = get.getContentLengthLong();
         if (length < 0) {
             drain(get);
@@ -240,6 +233,17 @@ public final class VolumeClient {
             throw new Refused("MOVE " + from + " to " + toPath + " answered " + code + (code == 403 ? FORBIDDEN_HINT : ""), code);
         }
         return true;
+    }
+
+    /** A GET of {@code url} that answered 200, or null if it answered 404; any other answer throws. */
+    private HttpURLConnection get(String url) throws IOException {
+        HttpURLConnection c = open(url, "GET");
+        if (c.getResponseCode() == 404) {
+            drain(c);
+            return null;
+        }
+        expect(c, "GET", url, 200);
+        return c;
     }
 
     private HttpURLConnection open(String url, String method) throws IOException {
