@@ -103,13 +103,17 @@ final class ReplicaUpload implements AutoCloseable {
     }
 
     /**
-     * Ends every body, then waits for every volume's answer; each replica whose volume
-     * answered 201 or 204 then exists.
+     * Ends every body, then waits for the answer of every volume that got its whole body; each
+     * replica whose volume answered 201 or 204 then exists. A volume that got the whole body
+     * but did not answer may still store it: the upload's key is then handed to {@link
+     * UnknownOutcomes}, which holds off its rollback until the volume is done with it.
      *
      * @throws VolumeFailure if any volume did not store its replica (others may have)
      */
     void finish() throws VolumeFailure {
-        for (int i = 0; i < exchanges.length; i++) {
+        VolumeFailure first = null;
+        boolean[] ended = new boolean[exchanges.length];
+        for (int i = 0; i < exchanges.length && first == null; i++) {
             try {
                 busy(i);
                 if (held != null) {
@@ -119,14 +123,18 @@ final class ReplicaUpload implements AutoCloseable {
                     exchanges[i].endBody();
                 }
                 idle(i);
+                ended[i] = true;
             } catch (IOException e) {
-                throw failure(i, e);
+                first = failure(i, e);
             }
         }
-        VolumeFailure first = null;
+        // Even after a failure: a volume that has its whole body must be heard out, or a
+        // rollback's DELETE could overtake the PUT on its way to the disk.
         for (int i = 0; i < exchanges.length; i++) {
-            VolumeFailure failed = answer(i);
-            first = first == null ? failed : first;
+            if (ended[i]) {
+                VolumeFailure failed = answer(i);
+                first = first == null ? failed : first;
+            }
         }
         if (first != null) {
             throw first;
@@ -135,9 +143,6 @@ final class ReplicaUpload implements AutoCloseable {
     }
 
     private VolumeFailure answer(int replica) {
-        if (abandoned != null) {
-            return abandoned; // its connection is closed
-        }
         try {
             busy(replica);
             int code = exchanges[replica].answer();
@@ -147,6 +152,9 @@ final class ReplicaUpload implements AutoCloseable {
             }
             volumes.stats().replicaWriteFailed(locations.get(replica));
             return VolumeFailure.answered(locations.get(replica), "PUT", code);
+        } catch (VolumeHttp.OutcomeUnknown e) {
+            volumes.outcomeUnknown(key, locations.get(replica), exchanges[replica]);
+            return failure(replica, e);
         } catch (IOException e) {
             return failure(replica, e);
         }

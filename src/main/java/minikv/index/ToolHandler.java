@@ -39,24 +39,26 @@ final class ToolHandler extends KeyChangeHandler {
         KeyReport run(byte[] key, Map<String, Deque<String>> query);
     }
 
+    private final Eraser eraser;
     private final Work work;
 
-    private ToolHandler(KeyClaims claims, Work work) {
+    private ToolHandler(KeyClaims claims, Eraser eraser, Work work) {
         super(claims);
+        this.eraser = eraser;
         this.work = work;
     }
 
-    static ToolHandler rebalance(KeyClaims claims, KeyMover mover) {
-        return new ToolHandler(claims, (key, query) -> mover.rebalance(key, query.containsKey("dry-run")));
+    static ToolHandler rebalance(KeyClaims claims, Eraser eraser, KeyMover mover) {
+        return new ToolHandler(claims, eraser, (key, query) -> mover.rebalance(key, query.containsKey("dry-run")));
     }
 
-    static ToolHandler verify(KeyClaims claims, KeyDoctor doctor) {
-        return new ToolHandler(claims, (key, query) -> doctor.verify(key, query.containsKey("fast")));
+    static ToolHandler verify(KeyClaims claims, Eraser eraser, KeyDoctor doctor) {
+        return new ToolHandler(claims, eraser, (key, query) -> doctor.verify(key, query.containsKey("fast")));
     }
 
-    static ToolHandler repair(KeyClaims claims, KeyDoctor doctor, Placement placement) {
+    static ToolHandler repair(KeyClaims claims, Eraser eraser, KeyDoctor doctor, Placement placement) {
         Set<String> volumes = Set.copyOf(placement.volumes());
-        return new ToolHandler(claims, (key, query) -> {
+        return new ToolHandler(claims, eraser, (key, query) -> {
             boolean fast = query.containsKey("fast");
             KeyReport repaired = doctor.repair(key, fast);
             List<ReplicaFile> found = new ArrayList<>();
@@ -82,7 +84,9 @@ final class ToolHandler extends KeyChangeHandler {
     }
 
     @Override
-    int change(HttpServerExchange exchange, Key key) {
+    int change(HttpServerExchange exchange, Key key) throws HttpFailure {
+        // 503 while a volume may still act on an earlier request about the key (see UnknownOutcomes).
+        eraser.requireKnownOutcomes(key);
         exchange.getResponseHeaders().put(REPORT, work.run(key.bytes(), exchange.getQueryParameters()).toHeader());
         return 200;
     }

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
 import minikv.security.ClusterSecret;
 
 /**
@@ -37,6 +38,8 @@ final class VolumeHttp implements AutoCloseable {
     /** Pooled connections older than this are closed rather than used (nginx keeps them 75 s). */
     private static final long MAX_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
     private static final int MAX_IDLE_PER_VOLUME = IndexServer.WORKER_THREADS;
+    /** How often a thread waiting for an answer looks whether its exchange was aborted. */
+    private static final long ABORT_POLL_MS = 100;
     private static final byte[] CHUNKED_END = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final int connectMillis;
@@ -75,7 +78,15 @@ final class VolumeHttp implements AutoCloseable {
         });
     }
 
-    /** One request and its answer. Not thread-safe, except {@link #abort}. */
+    /**
+     * One request and its answer. Not thread-safe, except {@link #abort} and {@link #outcomeKnownNow}.
+     *
+     * <p>Once the last byte of a request may have gone out, the volume may act on it at any time,
+     * so a missing answer means its outcome is unknown, not that it failed: {@link #answer} then
+     * throws {@link OutcomeUnknown} and keeps the connection open. The volume is done with the
+     * request only when it answers or closes that connection, which {@link #outcomeKnownNow}
+     * watches for; a request sent after that is ordered after this one.
+     */
     final class Exchange {
         private final String volume;
         private final String method;
@@ -85,6 +96,13 @@ final class VolumeHttp implements AutoCloseable {
         private final Duration readTimeout;
         private volatile Connection connection;
         private volatile boolean aborted;
+        /** Set just before the request's last bytes are written: from then on the volume may act on it. */
+        private volatile boolean mayHaveArrived;
+        /** True while the last bytes are being written: an abort must then close to free the writer. */
+        private volatile boolean writingLast;
+        /** The connection was closed while the request may have arrived: nothing can tell its outcome now. */
+        private volatile boolean lostTrack;
+        private volatile boolean answered;
         private OutputStream body;
 
         /** @param heldBody the whole body, which may be sent again; null when it streams, {@code length} bytes or chunked */
@@ -100,11 +118,10 @@ final class VolumeHttp implements AutoCloseable {
         private void begin(boolean pooled) throws IOException {
             connection = pooled ? pooledOrNew(volume) : connect(volume);
             try {
-                connection.out.write(head());
                 if (heldBody != null) {
-                    connection.out.write(heldBody);
-                    connection.out.flush();
+                    writeLast(connection, true);
                 } else {
+                    connection.out.write(head());
                     body = length < 0 ? new ChunkedBody(connection.out) : connection.out;
                 }
             } catch (IOException e) {
@@ -122,21 +139,48 @@ final class VolumeHttp implements AutoCloseable {
 
         /** Sends what is left of a streamed body, so that the volume can answer. */
         void endBody() throws IOException {
-            if (body instanceof ChunkedBody chunked && !chunked.ended) {
-                chunked.end();
+            if (heldBody == null && !mayHaveArrived) {
+                writeLast(connection, false);
             }
-            connection.out.flush();
+        }
+
+        /** Writes the rest of the request (all of it, for a held one) and flushes it. */
+        private void writeLast(Connection c, boolean whole) throws IOException {
+            mayHaveArrived = true;
+            writingLast = true;
+            try {
+                if (aborted) {
+                    throw new IOException("the request to " + volume + " was aborted");
+                }
+                if (whole) {
+                    c.out.write(head());
+                    c.out.write(heldBody);
+                } else if (body instanceof ChunkedBody chunked) {
+                    chunked.end();
+                }
+                c.out.flush();
+            } catch (IOException e) {
+                mayHaveArrived = false; // a write that fails leaves the request short of its end
+                throw e;
+            } finally {
+                writingLast = false;
+            }
         }
 
         /**
          * Ends the body, waits for the volume's answer and returns its status. The connection
          * goes back to the pool when the answer allows it.
+         *
+         * @throws OutcomeUnknown if the whole request may have arrived but no answer came in time
+         *     (or the exchange was aborted meanwhile); the volume may still act on it
          */
         int answer() throws IOException {
             try {
                 endBody();
+                awaitFirstByte();
                 connection.socket.setSoTimeout((int) readTimeout.toMillis());
-                Answer answer = Answer.read(connection.in, method.equals("HEAD"));
+                VolumeAnswer answer = VolumeAnswer.read(connection.in, method.equals("HEAD"));
+                answered = true; // the connection is no longer this exchange's to close
                 if (answer.reusable()) {
                     release(volume, connection);
                 } else {
@@ -147,9 +191,69 @@ final class VolumeHttp implements AutoCloseable {
                 if (resendable(e)) {
                     return answer();
                 }
-                abort();
+                if (mayHaveArrived && !connection.answering && (e instanceof SocketTimeoutException || aborted)) {
+                    // No answer, and the volume has not closed the connection: it may still be working.
+                    if (aborted) {
+                        lostTrack |= connection.socket.isClosed();
+                    }
+                    throw new OutcomeUnknown(method + " " + path + " on " + volume, e);
+                }
+                aborted = true;
+                connection.close();
                 throw e;
             }
+        }
+
+        /** Waits for an answer to begin, in short slices so that an {@link #abort} is seen at once. */
+        private void awaitFirstByte() throws IOException {
+            long deadline = System.nanoTime() + readTimeout.toNanos();
+            while (true) {
+                if (aborted) {
+                    throw new IOException("the request to " + volume + " was aborted");
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SocketTimeoutException("Read timed out");
+                }
+                connection.socket.setSoTimeout((int) Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), ABORT_POLL_MS)));
+                try {
+                    connection.peek();
+                    return;
+                } catch (SocketTimeoutException e) {
+                    // look at the deadline and the abort flag again
+                }
+            }
+        }
+
+        /**
+         * For an exchange whose outcome is unknown: true once the volume has answered or closed
+         * the connection (it is then done with the request, whatever it did), false while it may
+         * still act on it. Never blocks for long; closes the connection once it is known.
+         *
+         * @throws IllegalStateException if the connection was closed before that could be seen
+         *     ({@link #lostTrack}): then only the volume's behaviour over time can tell
+         */
+        boolean outcomeKnownNow() {
+            Connection c = connection;
+            if (lostTrack || c.socket.isClosed()) {
+                lostTrack = true;
+                throw new IllegalStateException("the connection to " + volume + " was closed before its answer");
+            }
+            try {
+                c.socket.setSoTimeout(1);
+                c.peek();
+            } catch (SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                // reset or closed by the volume: done with it
+            }
+            c.close();
+            return true;
+        }
+
+        /** True if the connection closed before the volume could be seen to be done (see {@link #outcomeKnownNow}). */
+        boolean lostTrack() {
+            return lostTrack || connection.socket.isClosed();
         }
 
         /**
@@ -164,21 +268,26 @@ final class VolumeHttp implements AutoCloseable {
             }
             connection.close();
             connection = connect(volume);
-            if (aborted) {
-                connection.close();
-                throw new IOException("the request to " + volume + " was aborted");
-            }
-            connection.out.write(head());
-            connection.out.write(heldBody);
-            connection.out.flush();
+            writeLast(connection, true);
             return true;
         }
 
-        /** Closes the connection: a thread blocked on it wakes with an IOException. Safe from any thread. */
+        /**
+         * Gives up on the exchange; a thread blocked on it wakes with an IOException. Safe from
+         * any thread. The connection is closed, unless the whole request may have arrived and is
+         * only waiting for its answer: it stays open so that {@link #outcomeKnownNow} can tell
+         * when the volume is done with it.
+         */
         void abort() {
             aborted = true;
             Connection c = connection;
-            if (c != null) {
+            if (c == null || answered) {
+                return;
+            }
+            if (!mayHaveArrived || c.answering) {
+                c.close();
+            } else if (writingLast) {
+                lostTrack = true; // the writer must be freed: closing loses sight of the outcome
                 c.close();
             }
         }
@@ -194,6 +303,17 @@ final class VolumeHttp implements AutoCloseable {
             }
             secret.ifPresent(s -> head.append(ClusterSecret.HEADER).append(": ").append(s.reveal()).append("\r\n"));
             return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
+     * The whole request may have reached the volume, but no answer came: whether the volume
+     * acted on it, or still will, is unknown. The exchange's connection stays open.
+     */
+    static final class OutcomeUnknown extends IOException {
+        OutcomeUnknown(String request, IOException cause) {
+            super("no answer to " + request + " after it was sent whole (" + cause.getMessage()
+                    + "): its outcome is unknown", cause);
         }
     }
 
@@ -239,17 +359,30 @@ final class VolumeHttp implements AutoCloseable {
 
     private static final class Connection {
         final Socket socket;
+        private final BufferedInputStream buffered;
         final InputStream in;
         final OutputStream out;
         boolean reused;
         /** Set once the first byte of an answer arrived: from then on a failure is no stale connection. */
-        boolean answering;
+        volatile boolean answering;
         long idleSince;
 
         Connection(Socket socket) throws IOException {
             this.socket = socket;
-            this.in = new AnswerStream(new BufferedInputStream(socket.getInputStream(), 8 * 1024), this);
+            this.buffered = new BufferedInputStream(socket.getInputStream(), 8 * 1024);
+            this.in = new AnswerStream(buffered, this);
             this.out = new BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
+        }
+
+        /**
+         * Waits, within the socket's timeout, until an answer's first byte or the end of the
+         * stream is there, without taking it.
+         */
+        void peek() throws IOException {
+            buffered.mark(1);
+            int b = buffered.read();
+            buffered.reset();
+            answering |= b >= 0;
         }
 
         void close() {
@@ -289,7 +422,6 @@ final class VolumeHttp implements AutoCloseable {
     /** A body of unknown length, sent as HTTP/1.1 chunks. */
     private static final class ChunkedBody extends OutputStream {
         private final OutputStream out;
-        private boolean ended;
 
         ChunkedBody(OutputStream out) {
             this.out = out;
@@ -311,88 +443,7 @@ final class VolumeHttp implements AutoCloseable {
         }
 
         void end() throws IOException {
-            ended = true;
             out.write(CHUNKED_END);
-        }
-    }
-
-    /**
-     * A volume's answer: its status, and whether its connection can carry another request. Pure
-     * parsing, apart from reading: the body, when its length is known, is read and dropped.
-     */
-    record Answer(int status, boolean reusable) {
-
-        static Answer read(InputStream in, boolean toHead) throws IOException {
-            String statusLine = line(in);
-            if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
-                throw new IOException("not an HTTP answer: " + printable(statusLine));
-            }
-            int status;
-            try {
-                status = Integer.parseInt(statusLine.substring(9, 12));
-            } catch (NumberFormatException e) {
-                throw new IOException("no status in: " + printable(statusLine));
-            }
-            long contentLength = -1;
-            boolean close = statusLine.startsWith("HTTP/1.0");
-            boolean chunked = false;
-            int headBytes = statusLine.length();
-            for (String header; !(header = line(in)).isEmpty(); ) {
-                headBytes += header.length() + 2;
-                if (headBytes > MAX_HEAD_BYTES) {
-                    throw new IOException("the answer's headers exceed " + MAX_HEAD_BYTES + " bytes");
-                }
-                int colon = header.indexOf(':');
-                if (colon < 0) {
-                    continue;
-                }
-                String name = header.substring(0, colon).trim();
-                String value = header.substring(colon + 1).trim();
-                if (name.equalsIgnoreCase("Content-Length")) {
-                    try {
-                        contentLength = Long.parseLong(value);
-                    } catch (NumberFormatException e) {
-                        throw new IOException("bad Content-Length: " + printable(value));
-                    }
-                } else if (name.equalsIgnoreCase("Connection")) {
-                    close |= value.equalsIgnoreCase("close");
-                } else if (name.equalsIgnoreCase("Transfer-Encoding")) {
-                    chunked = true;
-                }
-            }
-            boolean noBody = toHead || status == 204 || status == 304 || status / 100 == 1;
-            if (noBody) {
-                return new Answer(status, !close);
-            }
-            if (chunked || contentLength < 0) {
-                return new Answer(status, false); // framed in a way not worth reading: just close it
-            }
-            in.skipNBytes(contentLength);
-            return new Answer(status, !close);
-        }
-
-        /** One CRLF-terminated line, without its end; an IOException if the stream ends first. */
-        private static String line(InputStream in) throws IOException {
-            StringBuilder line = new StringBuilder(64);
-            while (true) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("the volume closed the connection"
-                            + (line.isEmpty() ? " without answering" : " in the middle of its answer"));
-                }
-                if (b == '\n') {
-                    int end = line.length();
-                    return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
-                }
-                if (line.length() >= MAX_HEAD_BYTES) {
-                    throw new IOException("an answer line exceeds " + MAX_HEAD_BYTES + " bytes");
-                }
-                line.append((char) b);
-            }
-        }
-
-        private static String printable(String s) {
-            return s.length() > 80 ? s.substring(0, 80) + "..." : s;
         }
     }
 }

@@ -47,6 +47,7 @@ final class Volumes implements AutoCloseable {
     private final VolumeHttp http;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("volume-watchdog"));
     private final Set<ReplicaUpload> uploads = ConcurrentHashMap.newKeySet();
+    private final UnknownOutcomes unknown;
 
     /**
      * @param timeout the longest a volume may take to accept a connection or answer a probe or delete
@@ -62,6 +63,7 @@ final class Volumes implements AutoCloseable {
         this.http = new VolumeHttp(timeout, secret);
         // A volume with --signed-reads serves its status file, like everything else, only with the secret.
         this.health = new VolumeHealth(volumes, new VolumeStatusProbe(timeout, stats, this::sendSecret), PROBE_INTERVAL);
+        this.unknown = new UnknownOutcomes(health);
     }
 
     /** Learns which volumes are up, then keeps watching. */
@@ -71,6 +73,11 @@ final class Volumes implements AutoCloseable {
     }
 
     private void watch() {
+        try {
+            unknown.check();
+        } catch (RuntimeException e) {
+            log.error("watching requests of unknown outcome failed", e);
+        }
         for (ReplicaUpload upload : uploads) {
             try {
                 upload.checkProgress();
@@ -91,6 +98,20 @@ final class Volumes implements AutoCloseable {
 
     VolumeHttp http() {
         return http;
+    }
+
+    /**
+     * Null if every request sent to a volume about {@code key} has been answered (or its volume
+     * has closed the connection), else why the key cannot be changed or settled yet: see
+     * {@link UnknownOutcomes}.
+     */
+    String unknownOutcome(byte[] key) {
+        return unknown.about(key);
+    }
+
+    /** How many requests to volumes await an answer that decides their outcome. */
+    int unknownOutcomes() {
+        return unknown.count();
     }
 
     /**
@@ -158,11 +179,19 @@ final class Volumes implements AutoCloseable {
                 }
             } catch (IOException e) {
                 first = first == null ? failed(at.get(i), e) : first;
+                if (e instanceof VolumeHttp.OutcomeUnknown) {
+                    unknown.add(key, at.get(i), sent[i]); // it may still delete a file written after this
+                }
             }
         }
         if (first != null) {
             throw first;
         }
+    }
+
+    /** A request about {@code key} to {@code location} was sent whole and not answered: see {@link UnknownOutcomes}. */
+    void outcomeUnknown(byte[] key, String location, VolumeHttp.Exchange exchange) {
+        unknown.add(key, location, exchange);
     }
 
     /**
@@ -171,10 +200,14 @@ final class Volumes implements AutoCloseable {
      * volume (nginx closes one after some errors; a pooled one it closed was sent again).
      */
     VolumeFailure failed(String location, IOException e) {
-        if (e instanceof ConnectException || e instanceof SocketTimeoutException || e instanceof NoRouteToHostException) {
-            health.reportFailure(location, e.toString());
+        Throwable cause = e instanceof VolumeHttp.OutcomeUnknown ? e.getCause() : e;
+        if (cause instanceof ConnectException || cause instanceof SocketTimeoutException
+                || cause instanceof NoRouteToHostException) {
+            health.reportFailure(location, cause.toString());
         }
-        return VolumeFailure.unreachable(location, e);
+        return e instanceof VolumeHttp.OutcomeUnknown
+                ? VolumeFailure.down("volume " + Placement.volumeOf(location) + " did not answer: " + e.getMessage())
+                : VolumeFailure.unreachable(location, e);
     }
 
     private void sendSecret(HttpURLConnection c) {

@@ -18,6 +18,9 @@ public final class VolumeFaults implements AutoCloseable {
     /** The three ways a volume goes away. */
     public enum Fault { STOPPED, HUNG, KILLED }
 
+    /** Between resuming one hung worker and the next. */
+    private static final Duration RESUME_GAP = Duration.ofMillis(500);
+
     private final List<Long> hung = new ArrayList<>();
 
     /** Does {@code fault} to {@code volume}; undo it with {@link #recover}. */
@@ -46,14 +49,30 @@ public final class VolumeFaults implements AutoCloseable {
         }
     }
 
-    /** SIGCONT to everything {@link #hang} stopped. */
+    /**
+     * SIGCONT to everything {@link #hang} stopped: the master, then one worker after another,
+     * {@link #RESUME_GAP} apart, as when a stalled disk releases one worker before another. A
+     * request that one worker holds may then be overtaken by a later one that another serves.
+     */
     public void resumeAll() {
-        for (long pid : hung) {
+        for (int i = 0; i < hung.size(); i++) {
+            long pid = hung.get(i);
+            if (i > 1) {
+                sleep(RESUME_GAP);
+            }
             if (ProcessHandle.of(pid).isPresent()) {
                 Signals.send(pid, "CONT");
             }
         }
         hung.clear();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** SIGKILL to the launcher first (so it restarts nothing), then to nginx's master and workers. */
