@@ -4,8 +4,15 @@ import minikv.store.IndexStore;
 import minikv.store.Record;
 
 /**
- * Removes a key and its replicas for good, in the one order that never leaves a replica that
- * nothing tracks: record marked DELETING (durably), replicas deleted, record dropped (no sync).
+ * Settles a key: removes it and its replicas for good, or rolls back an unfinished write.
+ *
+ * <p>Erasing has one order that never leaves a replica that nothing tracks: record marked
+ * DELETING (durably), replicas deleted, record dropped (no sync). Rolling back a write over an
+ * unlinked value deletes only the live-name files the write may have made, then restores the
+ * unlinked record: the write never touched the files under the unlinked name.
+ *
+ * <p>Nothing is settled while a request about the key to a volume has an unknown outcome
+ * ({@link UnknownOutcomes}): a DELETE sent now could reach the disk before the request it undoes.
  */
 final class Eraser {
 
@@ -18,12 +25,18 @@ final class Eraser {
     }
 
     /**
-     * Erases {@code key}, whose record is {@code record}. The caller holds the key's claim.
+     * Erases {@code key}, whose record is {@code record}, and every replica of it, an unlinked
+     * value that a pending write replaces included. The caller holds the key's claim.
      *
-     * @throws VolumeFailure if a replica could not be deleted; the record then stays unsettled
-     *     (reads as absent, unlisted) and a later DELETE, PUT or restart finishes the job
+     * @throws VolumeFailure if a replica could not be deleted, or a volume has not answered a
+     *     request about the key; the record then stays unsettled (reads as absent, unlisted) and
+     *     a later DELETE, PUT or the background settling finishes the job
      */
     void erase(Key key, Record record) throws VolumeFailure {
+        if (record.replacing() != null) {
+            record = rollBack(key, record);
+        }
+        requireKnownOutcomes(key);
         Record.State state = record.state();
         if (state == Record.State.LIVE || state == Record.State.UNLINKED) {
             store.put(key.bytes(), record.withState(Record.State.DELETING));
@@ -37,13 +50,44 @@ final class Eraser {
     }
 
     /**
+     * Settles an unfinished write or delete: a write over an unlinked value is rolled back to
+     * it, anything else erased. Returns the record left: the restored unlinked one, or null.
+     */
+    Record settle(Key key, Record unsettled) throws VolumeFailure {
+        if (unsettled.replacing() != null) {
+            return rollBack(key, unsettled);
+        }
+        erase(key, unsettled);
+        return null;
+    }
+
+    /** Undoes a pending write over an unlinked value and returns the unlinked record, restored. */
+    private Record rollBack(Key key, Record pending) throws VolumeFailure {
+        requireKnownOutcomes(key);
+        volumes.deleteAll(pending.locations(), key.bytes(), true, false);
+        // No sync needed: a machine crash that loses this brings back the pending record, synced
+        // before the write began, and it is rolled back again.
+        store.putUnsynced(key.bytes(), pending.replacing());
+        return pending.replacing();
+    }
+
+    /**
      * Deletes once more the live-name replicas of a write that was rolled back while one of its
      * volumes was unreachable. A hung volume (stopped, or stalled on its disk) may hold the whole
      * body, last byte included, in its socket buffer; once it resumes, nginx completes that PUT and
      * renames the file into place, possibly after the rollback's DELETE reached it. The caller
-     * holds the key's claim and has checked that the key has no record any more.
+     * holds the key's claim and has checked that the key is as the rollback left it.
      */
     void sweep(Key key, Record rolledBack) throws VolumeFailure {
+        requireKnownOutcomes(key);
         volumes.deleteAll(rolledBack.locations(), key.bytes(), true, false);
+    }
+
+    /** @throws VolumeFailure (503) while a volume has not answered a request about the key */
+    void requireKnownOutcomes(Key key) throws VolumeFailure {
+        String unknown = volumes.unknownOutcome(key.bytes());
+        if (unknown != null) {
+            throw VolumeFailure.down(unknown);
+        }
     }
 }

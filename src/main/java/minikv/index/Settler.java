@@ -1,6 +1,7 @@
 package minikv.index;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Settles keys left PENDING or DELETING. At startup, before the index serves, every PENDING
  * write (left by a crash, never acknowledged) is rolled back: its replicas deleted where
- * present, its record dropped; every DELETING key is finished the same way. What cannot be
+ * present, its record dropped (or, over an unlinked value, that value's record restored); every
+ * DELETING key is finished the same way. A key with a request of unknown outcome
+ * ({@link UnknownOutcomes}) waits until the volume has answered it. What cannot be
  * settled at once because a volume is down (those, PUTs whose rollback failed) is retried in the
  * background.
  * DELETEs that fail are left to the client's retry, which then answers 204. A write rolled back
@@ -88,7 +91,7 @@ final class Settler implements AutoCloseable {
             }
             Record record = store.get(key.bytes());
             if (record != null && (record.state() == Record.State.PENDING || record.state() == Record.State.DELETING)) {
-                eraser.erase(key, record);
+                eraser.settle(key, record);
                 if (afterFailure && record.state() == Record.State.PENDING) {
                     background.schedule(() -> sweep(key, record), SWEEP_DELAY_SECONDS, TimeUnit.SECONDS);
                 }
@@ -106,7 +109,8 @@ final class Settler implements AutoCloseable {
     /** Deletes a rolled-back write's replicas once more, unless a new write owns the key now. */
     private void sweep(Key key, Record rolledBack) {
         try (KeyClaims.Claim claim = claims.tryClaim(key)) {
-            if (claim == null || store.get(key.bytes()) != null) {
+            // As the rollback left it: no record, or the unlinked one it restored.
+            if (claim == null || !Objects.equals(store.get(key.bytes()), rolledBack.replacing())) {
                 // A client is writing the key, or has: its volumes were up to take that write, so
                 // they had long finished what they had buffered, and the new value replaced it.
                 return;

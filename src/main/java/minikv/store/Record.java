@@ -6,15 +6,21 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What the index knows about one key: its state, the locations ({@code host:port/svXX}) of its
  * replicas and, when computed, the md5 of its value. Immutable and free of I/O.
  *
- * <p>Encoding, version 1 (all integers big-endian):
+ * <p>A PENDING record may also carry the UNLINKED record that its write replaces
+ * ({@link #replacing}): if the write fails, that record is restored rather than the key erased,
+ * since the write never touches the unlinked value's files.
+ *
+ * <p>Encoding (all integers big-endian):
  * <pre>
- *   u8 version = 1 | u8 state | u8 md5 length (0 or 16) | md5 bytes
+ *   u8 version (1, or 2 with a replaced record) | u8 state | u8 md5 length (0 or 16) | md5 bytes
  *   | u8 location count (1..255) | per location: u16 length, UTF-8 bytes
+ *   | version 2 only: the replaced record, encoded as version 1
  * </pre>
  * The state comes second so that listings can filter on it without decoding the rest.
  */
@@ -48,6 +54,8 @@ public final class Record {
     }
 
     static final byte VERSION = 1;
+    /** A PENDING record that carries the UNLINKED record it replaces. */
+    static final byte VERSION_REPLACING = 2;
     private static final int MD5_BYTES = 16;
     private static final int MAX_LOCATIONS = 255;
     private static final int MAX_LOCATION_BYTES = 0xffff;
@@ -55,8 +63,14 @@ public final class Record {
     private final State state;
     private final List<String> locations;
     private final byte[] md5;
+    /** For a PENDING write over an unlinked value: that value's record; else null. */
+    private final Record replacing;
 
     private Record(State state, List<String> locations, byte[] md5) {
+        this(state, locations, md5, null);
+    }
+
+    private Record(State state, List<String> locations, byte[] md5, Record replacing) {
         if (locations.isEmpty() || locations.size() > MAX_LOCATIONS) {
             throw new IllegalArgumentException("a record needs 1 to " + MAX_LOCATIONS + " locations, not " + locations.size());
         }
@@ -66,6 +80,10 @@ public final class Record {
         this.state = state;
         this.locations = List.copyOf(locations);
         this.md5 = md5 == null ? null : md5.clone();
+        if (replacing != null && (state != State.PENDING || replacing.state != State.UNLINKED)) {
+            throw new IllegalArgumentException("only a PENDING record replaces, and only an UNLINKED one");
+        }
+        this.replacing = replacing;
     }
 
     /** Replicas may be on their way to these locations. */
@@ -73,13 +91,30 @@ public final class Record {
         return new Record(State.PENDING, locations, null);
     }
 
+    /**
+     * Replicas may be on their way to these locations, under the live name, replacing the
+     * unlinked value {@code unlinked}, whose files (under the unlinked name) stay untouched.
+     */
+    public static Record pendingOver(List<String> locations, Record unlinked) {
+        return new Record(State.PENDING, locations, null, unlinked);
+    }
+
     /** Every replica is written; {@code md5} may be null when md5s are off. */
     public static Record live(List<String> locations, byte[] md5) {
         return new Record(State.LIVE, locations, md5);
     }
 
+    /** The same locations and md5 in another state (a replaced record is dropped). */
     public Record withState(State newState) {
         return new Record(newState, locations, md5);
+    }
+
+    /**
+     * For a PENDING write over an unlinked value, that value's record, which rolling the write
+     * back restores (deleting only the live-name files at this record's locations); else null.
+     */
+    public Record replacing() {
+        return replacing;
     }
 
     public State state() {
@@ -96,8 +131,9 @@ public final class Record {
     }
 
     public byte[] encode() {
+        byte[] replaced = replacing == null ? new byte[0] : replacing.encode();
         byte[][] names = new byte[locations.size()][];
-        int size = 4 + (md5 == null ? 0 : MD5_BYTES);
+        int size = 4 + (md5 == null ? 0 : MD5_BYTES) + replaced.length;
         for (int i = 0; i < names.length; i++) {
             names[i] = locations.get(i).getBytes(StandardCharsets.UTF_8);
             if (names[i].length > MAX_LOCATION_BYTES) {
@@ -106,7 +142,7 @@ public final class Record {
             size += 2 + names[i].length;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(VERSION).put(state.code);
+        out.put(replacing == null ? VERSION : VERSION_REPLACING).put(state.code);
         if (md5 == null) {
             out.put((byte) 0);
         } else {
@@ -116,25 +152,35 @@ public final class Record {
         for (byte[] name : names) {
             out.putShort((short) name.length).put(name);
         }
-        return out.array();
+        return out.put(replaced).array();
     }
 
     /** The state alone, read from the first two bytes; for scans that filter by state. */
     public static State stateOf(byte[] bytes, int length) {
-        if (length < 2 || bytes[0] != VERSION) {
-            throw new IllegalArgumentException("corrupt record: " + (length < 2 ? "too short" : "unknown version " + bytes[0]));
+        return stateAt(bytes, 0, length);
+    }
+
+    private static State stateAt(byte[] bytes, int offset, int length) {
+        byte version = length < 2 ? 0 : bytes[offset];
+        if (version != VERSION && version != VERSION_REPLACING) {
+            throw new IllegalArgumentException("corrupt record: " + (length < 2 ? "too short" : "unknown version " + version));
         }
-        return State.of(bytes[1]);
+        return State.of(bytes[offset + 1]);
     }
 
     /**
      * Decodes the first {@code length} bytes of {@code bytes}.
      *
-     * @throws IllegalArgumentException if they are not exactly one version-1 record
+     * @throws IllegalArgumentException if they are not exactly one record
      */
     public static Record decode(byte[] bytes, int length) {
-        State state = stateOf(bytes, length);
-        ByteBuffer in = ByteBuffer.wrap(bytes, 2, length - 2);
+        return decode(bytes, 0, length);
+    }
+
+    private static Record decode(byte[] bytes, int offset, int length) {
+        State state = stateAt(bytes, offset, length);
+        boolean replaces = bytes[offset] == VERSION_REPLACING;
+        ByteBuffer in = ByteBuffer.wrap(bytes, offset + 2, length - 2);
         try {
             int md5Length = Byte.toUnsignedInt(in.get());
             if (md5Length != 0 && md5Length != MD5_BYTES) {
@@ -155,10 +201,16 @@ public final class Record {
                 in.get(name);
                 locations.add(strictUtf8(name));
             }
-            if (in.hasRemaining()) {
+            Record replaced = null;
+            if (replaces) {
+                replaced = decode(bytes, in.position(), in.remaining());
+                if (state != State.PENDING || replaced.state != State.UNLINKED || replaced.replacing != null) {
+                    throw new IllegalArgumentException("corrupt record: only a PENDING record replaces, an UNLINKED one");
+                }
+            } else if (in.hasRemaining()) {
                 throw new IllegalArgumentException("corrupt record: " + in.remaining() + " bytes after the end");
             }
-            return new Record(state, locations, md5);
+            return new Record(state, locations, md5, replaced);
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalArgumentException("corrupt record: truncated", e);
         }
@@ -175,16 +227,18 @@ public final class Record {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Record r && state == r.state && locations.equals(r.locations) && Arrays.equals(md5, r.md5);
+        return o instanceof Record r && state == r.state && locations.equals(r.locations) && Arrays.equals(md5, r.md5)
+                && Objects.equals(replacing, r.replacing);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * state.hashCode() + locations.hashCode()) + Arrays.hashCode(md5);
+        return 31 * (31 * state.hashCode() + locations.hashCode()) + Arrays.hashCode(md5) + Objects.hashCode(replacing);
     }
 
     @Override
     public String toString() {
-        return state + " " + locations + (md5 == null ? "" : " md5 " + md5Hex());
+        return state + " " + locations + (md5 == null ? "" : " md5 " + md5Hex())
+                + (replacing == null ? "" : " replacing " + replacing);
     }
 }

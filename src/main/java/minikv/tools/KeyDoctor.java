@@ -277,11 +277,14 @@ public final class KeyDoctor {
 
     /**
      * Rolls back an unfinished write or finishes an unfinished delete, as the index does at
-     * startup: every file of the key at its locations, under either name, then the record.
+     * startup: every file of the key at its locations, under either name, then the record. A
+     * write over an unlinked value loses only its live-name files, and the unlinked record is
+     * restored: the write never touched the files under the unlinked name.
      */
     private KeyReport settle(byte[] key, Record record) {
+        Record replaced = record.replacing();
         for (String location : record.locations()) {
-            for (boolean unlinked : new boolean[] {false, true}) {
+            for (boolean unlinked : replaced == null ? new boolean[] {false, true} : new boolean[] {false}) {
                 String url = ReplicaName.url(location, key, unlinked);
                 try {
                     client.delete(url);
@@ -290,6 +293,11 @@ public final class KeyDoctor {
                             + ": DELETE " + url + ": " + e.getMessage());
                 }
             }
+        }
+        if (replaced != null) {
+            store.put(key, replaced);
+            return new KeyReport(KeyReport.Kind.REPAIRED, "rolled back an unfinished write over an unlinked value,"
+                    + " which is unlinked again");
         }
         store.remove(key);
         return new KeyReport(KeyReport.Kind.REPAIRED, record.state() == Record.State.PENDING

@@ -64,6 +64,34 @@ class RecordTest {
     }
 
     @Test
+    void aWriteOverAnUnlinkedValueCarriesItsRecord() {
+        Record unlinked = Record.live(LOCATIONS, MD5).withState(State.UNLINKED);
+        Record pending = Record.pendingOver(List.of("127.0.0.1:3004"), unlinked);
+
+        Record back = roundTrip(pending);
+        assertEquals(pending, back);
+        assertEquals(unlinked, back.replacing());
+        assertEquals(State.PENDING, Record.stateOf(pending.encode(), 2), "listings still read the state alone");
+        assertEquals(Record.VERSION_REPLACING, pending.encode()[0]);
+        assertNull(pending.withState(State.DELETING).replacing(), "only a pending write replaces");
+        assertNull(roundTrip(Record.pending(LOCATIONS)).replacing());
+        assertEquals(Record.VERSION, Record.pending(LOCATIONS).encode()[0], "records without one stay version 1");
+    }
+
+    @Test
+    void aReplacedRecordMustBeAnUnlinkedOneUnderAPendingOne() {
+        byte[] live = Record.live(List.of("a:1"), null).encode();
+        byte[] pending = Record.pending(List.of("b:2")).encode();
+        for (byte[] outer : List.of(live, pending)) {
+            byte[] bad = Arrays.copyOf(outer, outer.length + live.length);
+            bad[0] = Record.VERSION_REPLACING;
+            System.arraycopy(live, 0, bad, outer.length, live.length); // a LIVE record as the replaced one
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Record.decode(bad, bad.length));
+            assertTrue(e.getMessage().startsWith("corrupt record"), e.getMessage());
+        }
+    }
+
+    @Test
     void recordsAreImmutable() {
         byte[] md5 = MD5.clone();
         Record r = Record.live(LOCATIONS, md5);

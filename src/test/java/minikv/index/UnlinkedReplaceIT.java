@@ -1,0 +1,144 @@
+package minikv.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import minikv.testing.AdminPort;
+import minikv.testing.Await;
+import minikv.testing.Cluster;
+import minikv.testing.FreePorts;
+import minikv.testing.Http;
+import minikv.testing.Listings;
+import minikv.testing.RawHttp;
+import minikv.testing.VolumeProcess;
+import minikv.testing.VolumeTemplates;
+import minikv.tools.ReplicaName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A PUT over an unlinked key replaces it only if it succeeds: a PUT that fails, however it
+ * fails, leaves the unlinked value as it was, listed under {@code ?unlinked} and brought back
+ * by RELINK. (It used to erase the unlinked value with the failed write.)
+ */
+class UnlinkedReplaceIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(15);
+    private static final byte[] OLD = "the unlinked value".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+    Cluster cluster;
+    AdminPort admin;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    /** One volume refuses the new value's replica (502) after the others stored theirs. */
+    @Test
+    void aPutThatAVolumeRefusesLeavesTheUnlinkedValue() throws Exception {
+        start();
+        unlinked("/refused");
+        refusePuts(cluster.volumes().get(2));
+
+        assertEquals(502, Http.put(cluster.url("/refused"), bytes("the new value")).statusCode());
+
+        assertUnlinkedValueIntact("/refused");
+    }
+
+    /**
+     * The same, where an UNLINK was interrupted (one volume was down, so its file kept the live
+     * name, which the new value would overwrite): the PUT finishes the UNLINK before writing.
+     */
+    @Test
+    void aPutAfterAnInterruptedUnlinkLeavesTheUnlinkedValue() throws Exception {
+        start();
+        assertEquals(201, Http.put(cluster.url("/interrupted"), OLD).statusCode());
+        VolumeProcess away = cluster.volumes().get(0);
+        away.stop();
+        admin.awaitMetric(up(away), up -> up == 0, PATIENCE);
+        assertEquals(204, Http.send("UNLINK", cluster.url("/interrupted")).statusCode());
+        cluster.restartVolume(away);
+        String onAway = cluster.locations("/interrupted").stream()
+                .filter(l -> l.startsWith(away.address())).findFirst().orElseThrow();
+        assertTrue(Files.exists(cluster.replicaFile(onAway, "/interrupted")), "the down volume's file kept its live name");
+        refusePuts(cluster.volumes().get(2));
+        admin.awaitMetric(up(away), up -> up == 1, PATIENCE);
+
+        assertEquals(502, Http.put(cluster.url("/interrupted"), bytes("the new value")).statusCode());
+
+        assertUnlinkedValueIntact("/interrupted");
+    }
+
+    /** The index is killed half-way through the new value's body, then restarted. */
+    @Test
+    void aPutCutShortByAnIndexCrashLeavesTheUnlinkedValue() throws Exception {
+        start();
+        unlinked("/crashed");
+        RawHttp upload = RawHttp.connect(cluster.url("/"));
+        upload.send(RawHttp.putHead("/crashed", 1 << 20)).send(new byte[512 * 1024]);
+        assertEquals(409, Await.status(409, () -> Http.send("UNLINK", cluster.url("/crashed")), PATIENCE),
+                "the PUT holds the key");
+        admin.awaitMetric("minikv_keys{state=\"pending\"}", pending -> pending == 1, PATIENCE);
+
+        cluster.killIndex();
+        upload.close();
+        cluster.startIndex();
+
+        assertUnlinkedValueIntact("/crashed");
+    }
+
+    private void start() {
+        int adminPort = FreePorts.next();
+        cluster = Cluster.start(dir, 3, "--admin-port", Integer.toString(adminPort));
+        admin = new AdminPort(adminPort);
+    }
+
+    private void unlinked(String key) {
+        assertEquals(201, Http.put(cluster.url(key), OLD).statusCode());
+        assertEquals(204, Http.send("UNLINK", cluster.url(key)).statusCode());
+    }
+
+    /** Restarts {@code volume} with a template whose WebDAV takes no PUT, and waits until the index sees it up. */
+    private void refusePuts(VolumeProcess volume) {
+        volume.stop();
+        Path template = VolumeTemplates.builtInWith(dir.resolve("no-put.conf"),
+                "dav_methods PUT DELETE MOVE COPY;", "dav_methods DELETE MOVE COPY;");
+        VolumeProcess refusing = cluster.restartVolume(volume, "--template", template.toString());
+        admin.awaitMetric(up(refusing), up -> up == 1, PATIENCE);
+    }
+
+    private static String up(VolumeProcess volume) {
+        return "minikv_volume_up{volume=\"" + volume.address() + "\"}";
+    }
+
+    /** Listed as unlinked, every replica under the unlinked name and none under the live one; RELINK brings it back. */
+    private void assertUnlinkedValueIntact(String key) throws Exception {
+        assertEquals(List.of(key), Listings.unlinked(cluster, key));
+        assertEquals(404, Http.get(cluster.url(key)).statusCode());
+        for (String location : cluster.locations(key)) {
+            Path live = cluster.replicaFile(location, key);
+            Path unlinked = live.resolveSibling(live.getFileName() + ReplicaName.UNLINKED_SUFFIX);
+            assertArrayEquals(OLD, Files.readAllBytes(unlinked), unlinked.toString());
+            assertTrue(Files.notExists(live), "no live-name file at " + location);
+        }
+        admin.awaitMetric("minikv_keys{state=\"pending\"}", pending -> pending == 0, PATIENCE);
+        assertEquals(204, Http.send("RELINK", cluster.url(key)).statusCode());
+        assertArrayEquals(OLD, cluster.read(key));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
