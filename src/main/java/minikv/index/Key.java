@@ -6,6 +6,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import minikv.placement.Placement;
+import minikv.tools.ReplicaName;
 
 /**
  * A key: the percent-decoded request path, leading slash included, as text and as the UTF-8
@@ -38,6 +39,18 @@ final class Key {
     /** True when the key's file name (its base64) is longer than a volume's file system takes. */
     boolean tooLongForAVolume() {
         return Placement.nameTooLong(bytes);
+    }
+
+    /** True when the key is longer than minikv writes ({@link ReplicaName#MAX_KEY_BYTES}). */
+    boolean tooLongToWrite() {
+        return bytes.length > ReplicaName.MAX_KEY_BYTES;
+    }
+
+    /** The 414 for a key that {@link #tooLongToWrite}, before anything is changed. */
+    HttpFailure tooLongToWriteFailure(String method) {
+        return new HttpFailure(414, "key too long for " + method + ": it has " + bytes.length + " bytes and keys have at"
+                + " most " + ReplicaName.MAX_KEY_BYTES + " (UTF-8), so that its file name on the volumes, unlinked"
+                + " included, fits in " + Placement.MAX_NAME_BYTES + " bytes; nothing changed");
     }
 
     /** Decodes a raw (still percent-encoded) request path. */

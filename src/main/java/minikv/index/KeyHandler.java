@@ -6,7 +6,8 @@ import minikv.placement.Placement;
 
 /**
  * Decodes the request path into a {@link Key} for the handler after it; refuses paths that
- * are not keys (400) and keys too long to be a file name on a volume (414).
+ * are not keys (400) and keys too long to be a file name on a volume (414). PUT and UNLINK
+ * refuse keys a few bytes shorter still ({@link Key#tooLongToWrite}).
  */
 final class KeyHandler implements HttpHandler {
 

@@ -1,14 +1,10 @@
 package minikv.index;
 
 import io.undertow.server.HttpServerExchange;
-import java.io.IOException;
-import java.util.function.Predicate;
-import minikv.placement.Placement;
 import minikv.store.IndexStore;
 import minikv.store.Record;
 import minikv.store.Record.State;
 import minikv.tools.ReplicaName;
-import minikv.tools.VolumeClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,33 +26,26 @@ final class LinkHandler extends KeyChangeHandler {
     private static final Logger log = LoggerFactory.getLogger(LinkHandler.class);
 
     private final IndexStore store;
-    private final VolumeClient volumes;
-    private final Predicate<String> knownDown;
+    private final ReplicaRenames renames;
     private final State from;
     private final State to;
 
-    private LinkHandler(IndexStore store, KeyClaims claims, VolumeClient volumes, Predicate<String> knownDown,
-                        State from, State to) {
+    private LinkHandler(IndexStore store, KeyClaims claims, ReplicaRenames renames, State from, State to) {
         super(claims);
         this.store = store;
-        this.volumes = volumes;
-        this.knownDown = knownDown;
+        this.renames = renames;
         this.from = from;
         this.to = to;
     }
 
-    /**
-     * @param volumes   renames with it; its timeouts should be the volume timeout, short, so that
-     *                  a volume that hangs delays an UNLINK or RELINK by that much at most
-     * @param knownDown whether a location is on a volume that probes say is down: UNLINK does not
-     *                  even try it (RELINK does: the volume may be back before the probes know)
-     */
-    static LinkHandler unlink(IndexStore store, KeyClaims claims, VolumeClient volumes, Predicate<String> knownDown) {
-        return new LinkHandler(store, claims, volumes, knownDown, State.LIVE, State.UNLINKED);
+    /** UNLINK does not even try a volume the probes say is down. */
+    static LinkHandler unlink(IndexStore store, KeyClaims claims, ReplicaRenames renames) {
+        return new LinkHandler(store, claims, renames, State.LIVE, State.UNLINKED);
     }
 
-    static LinkHandler relink(IndexStore store, KeyClaims claims, VolumeClient volumes, Predicate<String> knownDown) {
-        return new LinkHandler(store, claims, volumes, knownDown, State.UNLINKED, State.LIVE);
+    /** RELINK tries every volume: one may be back before the probes know. */
+    static LinkHandler relink(IndexStore store, KeyClaims claims, ReplicaRenames renames) {
+        return new LinkHandler(store, claims, renames, State.UNLINKED, State.LIVE);
     }
 
     @Override
@@ -66,41 +55,19 @@ final class LinkHandler extends KeyChangeHandler {
             throw new HttpFailure(404, "");
         }
         if (to == State.UNLINKED) {
+            if (key.tooLongToWrite()) { // adopted from minikeyvalue, which allows 6 bytes more
+                throw key.tooLongToWriteFailure("UNLINK (DELETE it instead)");
+            }
             store.put(key.bytes(), record.withState(to));
             try {
-                rename(key, record);
+                renames.rename(key, record.locations(), true, true);
             } catch (VolumeFailure e) {
                 log.warn("UNLINK {}: {}; its files keep their live name until verify --repair renames them", key, e.getMessage());
             }
         } else {
-            rename(key, record);
+            renames.rename(key, record.locations(), false, false);
             store.put(key.bytes(), record.withState(to));
         }
         return 204;
-    }
-
-    /**
-     * Renames every replica to the name of the new state. A replica already under the new
-     * name (an earlier attempt renamed it) or under neither (lost: verify reports it) is skipped.
-     */
-    private void rename(Key key, Record record) throws VolumeFailure {
-        boolean unlinking = to == State.UNLINKED;
-        VolumeFailure first = null;
-        for (String location : record.locations()) {
-            if (unlinking && knownDown.test(location)) {
-                first = first != null ? first : VolumeFailure.down("volume " + Placement.volumeOf(location) + " is down");
-                continue;
-            }
-            try {
-                volumes.move(ReplicaName.url(location, key.bytes(), !unlinking), ReplicaName.path(location, key.bytes(), unlinking));
-            } catch (VolumeClient.Refused e) {
-                first = first != null ? first : VolumeFailure.answered(location, "MOVE", e.status());
-            } catch (IOException e) {
-                first = first != null ? first : VolumeFailure.unreachable(location, e);
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
     }
 }

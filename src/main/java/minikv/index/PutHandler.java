@@ -24,17 +24,22 @@ import org.xnio.channels.ReadTimeoutException;
  * is durable. Runs on a worker thread (the body is read with blocking I/O).
  *
  * <ol>
- *   <li>With the key claimed (see {@link KeyChangeHandler}), refuse it if live (403).</li>
+ *   <li>With the key claimed (see {@link KeyChangeHandler}), refuse it if live (403), or while a
+ *       volume has not answered an earlier request about it (503, see {@link UnknownOutcomes}).</li>
  *   <li>Read the first bytes: an empty body (411) stores nothing at all.</li>
- *   <li>Record the key PENDING with the locations that may get a replica (committed, not synced)
- *       before any volume is touched: a crash from here on is rolled back at startup.</li>
+ *   <li>Over an unlinked value, finish its UNLINK where this PUT writes: its replicas there get
+ *       their unlinked name, which the PUT never touches, so a failed PUT can restore it.</li>
+ *   <li>Record the key PENDING with the locations that may get a replica (and the unlinked
+ *       record it replaces) before any volume is touched: a crash from here on is rolled back
+ *       at startup.</li>
  *   <li>Stream the body to every replica at once through two fixed buffers, computing its md5,
  *       but hold back its last byte.</li>
  *   <li>With the body complete (and its Content-MD5 checked), send the last byte. nginx renames
  *       each replica into place only now, so every failure before this point leaves no file.</li>
  *   <li>Every volume said 201/204: record the key LIVE, durably, then answer 201.</li>
  * </ol>
- * Any failure undoes what was done: after step 5 that means deleting the replicas.
+ * Any failure undoes what was done: after step 6 that means deleting the replicas, once every
+ * volume that got the last byte has answered. A failed PUT leaves what was there before it.
  */
 final class PutHandler extends KeyChangeHandler {
 
@@ -47,23 +52,28 @@ final class PutHandler extends KeyChangeHandler {
     private final Volumes volumes;
     private final Eraser eraser;
     private final Settler settler;
+    private final ReplicaRenames renames;
     private final boolean computeMd5;
     private final Rollbacks rollbacks;
 
     PutHandler(IndexStore store, Placement placement, Volumes volumes, Eraser eraser, Settler settler, KeyClaims claims,
-               boolean computeMd5, Rollbacks rollbacks) {
+               ReplicaRenames renames, boolean computeMd5, Rollbacks rollbacks) {
         super(claims);
         this.store = store;
         this.placement = placement;
         this.volumes = volumes;
         this.eraser = eraser;
         this.settler = settler;
+        this.renames = renames;
         this.computeMd5 = computeMd5;
         this.rollbacks = rollbacks;
     }
 
     @Override
     int change(HttpServerExchange exchange, Key key) throws HttpFailure {
+        if (key.tooLongToWrite()) {
+            throw key.tooLongToWriteFailure("PUT");
+        }
         if (Placement.nameEndsInSlash(key.bytes())) {
             throw HttpFailure.badRequest("key " + key + " cannot be stored: its file name on the volumes, "
                     + Base64.getEncoder().encodeToString(key.bytes()) + " (the key in base64, as minikeyvalue lays"
@@ -79,14 +89,14 @@ final class PutHandler extends KeyChangeHandler {
     }
 
     private void put(HttpServerExchange exchange, Key key, long length, byte[] expectedMd5) throws HttpFailure {
+        eraser.requireKnownOutcomes(key);
         Record old = store.get(key.bytes());
         if (old != null) {
             switch (old.state()) {
                 case LIVE -> throw new HttpFailure(403, key + " exists; values are never overwritten (DELETE it first)");
-                case PENDING, DELETING -> { // left by a request that failed half-way, or by a crash
-                    eraser.erase(key, old);
-                    old = null;
-                }
+                // Left by a request that failed half-way, or by a crash: null once settled, or
+                // the unlinked value that a failed write was replacing.
+                case PENDING, DELETING -> old = eraser.settle(key, old);
                 case UNLINKED -> { } // replaced, as in minikeyvalue
             }
         }
@@ -114,12 +124,16 @@ final class PutHandler extends KeyChangeHandler {
         digested.set(0, update(md5, buffers[0], 0, held));
         int current = 0;
 
-        Record pending = Record.pending(union(targets, old));
+        if (old != null) {
+            // Still UNLINKED meanwhile: a crash leaves an interrupted UNLINK, as it would anyway.
+            renames.rename(key, shared(old.locations(), targets), true, false);
+        }
+        Record pending = old == null ? Record.pending(targets) : Record.pendingOver(targets, old);
         // Committed before any volume is touched. A new key's needs no sync: a process crash
         // keeps it (startup rolls it back); a machine crash that loses it loses the volumes'
         // unsynced writes just as well, and leaves at worst an unreferenced file for verify
-        // --repair. Over an unlinked value it is synced: losing it would revive the old record
-        // over replicas that this PUT may have replaced.
+        // --repair. Over an unlinked value it is synced: losing it would revive the unlinked
+        // record while this PUT's files may sit under the live name.
         if (old == null) {
             store.putUnsynced(key.bytes(), pending);
         } else {
@@ -170,9 +184,9 @@ final class PutHandler extends KeyChangeHandler {
     private void rollBack(Key key, Record old, Record pending, boolean replicasMayExist) {
         try {
             if (replicasMayExist) {
-                // Some volumes may have the whole value. Over an unlinked key, they replaced its
-                // old replicas in place: the key goes altogether rather than half-restored.
-                eraser.erase(key, pending);
+                // Some volumes may have the whole value: delete it, and restore an unlinked
+                // value it was replacing (whose files it never touched).
+                eraser.settle(key, pending);
             } else if (old != null) {
                 store.put(key.bytes(), old); // no volume got the last byte: nothing changed there
             } else {
@@ -187,9 +201,10 @@ final class PutHandler extends KeyChangeHandler {
     }
 
     /**
-     * After replacing an unlinked value: its files, which carry the unlinked name (or, after an
-     * interrupted UNLINK, the live one) and which the new record does not list. On a volume
-     * the new value also uses, its live name now holds the new value: only the unlinked name goes.
+     * After replacing an unlinked value: its files, which carry the unlinked name (or, where the
+     * new value has no replica and an UNLINK was interrupted, the live one) and which the new
+     * record does not list. On a volume the new value also uses, its live name now holds the new
+     * value: only the unlinked name goes.
      */
     private void deleteStaleReplicas(Key key, Record old, List<String> targets) {
         List<String> stale = new ArrayList<>(old.locations());
@@ -205,13 +220,10 @@ final class PutHandler extends KeyChangeHandler {
         }
     }
 
-    /** Every location that may hold a replica once this PUT starts: a crash must clean them all. */
-    private static List<String> union(List<String> targets, Record old) {
-        List<String> all = new ArrayList<>(targets);
-        if (old != null) {
-            old.locations().stream().filter(l -> !all.contains(l)).forEach(all::add);
-        }
-        return all;
+    private static List<String> shared(List<String> a, List<String> b) {
+        List<String> both = new ArrayList<>(a);
+        both.retainAll(b);
+        return both;
     }
 
     /**

@@ -24,6 +24,14 @@ public final class ReplicaName {
     /** Appended to the base64 name of an unlinked replica. */
     public static final String UNLINKED_SUFFIX = ".unlinked";
 
+    /**
+     * The longest key minikv writes, in UTF-8 bytes: 183, whose base64 name (244 characters)
+     * with {@link #UNLINKED_SUFFIX} still fits in one 255-byte file name, so that every
+     * operation (UNLINK's rename included) works on every key it stores. Keys up to 189 bytes
+     * (the file-name limit alone, which minikeyvalue has) are still read and deleted.
+     */
+    public static final int MAX_KEY_BYTES = 3 * ((Placement.MAX_NAME_BYTES - UNLINKED_SUFFIX.length()) / 4);
+
     private ReplicaName() {
     }
 

@@ -32,6 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import minikv.placement.Placement;
 import minikv.testing.Cluster;
 import minikv.testing.Http;
+import minikv.tools.ReplicaName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,7 +170,7 @@ class IndexIT {
     @Test
     void oddKeysRoundTrip() throws IOException {
         List<String> keys = List.of("/with space", "/ünïcødé/日本語", "/question?mark", "/a?b", "/plus+and=equals",
-                "/deep/path/to/some/key.txt", "/trailing/", "/%percent", "/" + "k".repeat(188));
+                "/deep/path/to/some/key.txt", "/trailing/", "/%percent", "/" + "k".repeat(182));
         for (String key : keys) {
             byte[] value = bytes("value of " + key);
             assertEquals(201, put(key, value), key);
@@ -202,6 +203,21 @@ class IndexIT {
         assertEquals(414, tooLong.statusCode());
         assertTrue(body(tooLong).contains("255"), body(tooLong));
         assertEquals(List.of(), cluster.files().stream().filter(p -> p.getFileName().toString().length() > 255).toList());
+        // Short enough for a file name, too long for its unlinked name: refused too, so that
+        // every key stored can be unlinked (184-189 bytes used to be stored, then never unlinked).
+        for (int length : new int[] {184, 189}) {
+            HttpResponse<byte[]> noRoomToUnlink = Http.put(cluster.url("/" + "k".repeat(length - 1)), bytes("x"));
+            assertEquals(414, noRoomToUnlink.statusCode(), body(noRoomToUnlink));
+            assertTrue(body(noRoomToUnlink).contains("at most 183"), body(noRoomToUnlink));
+        }
+        String longest = "/" + "j".repeat(182);
+        assertEquals(201, Http.put(cluster.url(longest), bytes("x")).statusCode());
+        assertEquals(204, Http.send("UNLINK", cluster.url(longest)).statusCode());
+        assertEquals(cluster.locations(longest).size(), cluster.replicaFiles(longest).stream()
+                .filter(p -> p.toString().endsWith(ReplicaName.UNLINKED_SUFFIX)).count(), "every replica renamed");
+        assertEquals(204, Http.send("RELINK", cluster.url(longest)).statusCode());
+        assertArrayEquals(bytes("x"), cluster.read(longest));
+        assertEquals(204, Http.delete(cluster.url(longest)).statusCode());
 
         HttpResponse<byte[]> post = Http.send("POST", cluster.url("/x"));
         assertEquals(405, post.statusCode());

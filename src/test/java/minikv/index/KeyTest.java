@@ -68,4 +68,17 @@ class KeyTest {
         // Counted in UTF-8 bytes, not characters: 63 three-byte characters plus the slash is 190.
         assertTrue(Key.fromRawPath("/" + "%E6%97%A5".repeat(63)).tooLongForAVolume());
     }
+
+    @Test
+    void keysAreWrittenOnlyIfTheirUnlinkedNameFitsAFileName() throws HttpFailure {
+        // 183 bytes encode to 244 characters, 244 + ".unlinked" = 253; 184 bytes to 248 + 9 = 257.
+        assertEquals(183, minikv.tools.ReplicaName.MAX_KEY_BYTES);
+        assertFalse(Key.fromRawPath("/" + "k".repeat(182)).tooLongToWrite());
+        assertTrue(Key.fromRawPath("/" + "k".repeat(183)).tooLongToWrite());
+        assertFalse(Key.fromRawPath("/" + "k".repeat(183)).tooLongForAVolume(), "still read and deleted");
+        HttpFailure refusal = Key.fromRawPath("/" + "k".repeat(183)).tooLongToWriteFailure("PUT");
+        assertEquals(414, refusal.status());
+        assertTrue(refusal.getMessage().contains("184 bytes") && refusal.getMessage().contains("at most 183"),
+                refusal.getMessage());
+    }
 }
