@@ -4,7 +4,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import io.undertow.util.Methods;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import minikv.placement.Placement;
@@ -14,7 +13,7 @@ import minikv.store.Record;
 
 /**
  * GET and HEAD /key: a 302 to one replica on a volume that is up, chosen at random to spread
- * reads. Listings ({@code GET /prefix?list}) go to the list handler.
+ * reads. Listings ({@code GET /prefix?list}, and HEAD of one) go to the list handler.
  *
  * <p>This runs on the IO thread, which must never block. The lookup may stay here because a
  * Xodus read-only transaction takes no lock and waits for no writer, and the index's log pages
@@ -47,7 +46,7 @@ final class GetHandler implements KeyedHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange, Key key) throws Exception {
-        if (!exchange.getQueryString().isEmpty() && exchange.getRequestMethod().equals(Methods.GET)) {
+        if (!exchange.getQueryString().isEmpty()) { // a listing; HEAD gets its status and headers
             list.handleRequest(exchange, key);
             return;
         }

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.Methods;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import minikv.store.IndexStore;
 
 /**
- * GET /prefix?list and GET /prefix?unlinked, with optional {@code &start=KEY&limit=N}:
+ * GET (or HEAD) /prefix?list and /prefix?unlinked, with optional {@code &start=KEY&limit=N}:
  * {@code {"next": "...", "keys": [...]}} in key order. Runs on a worker: it scans.
  *
  * <p>Two passes over one snapshot: the first sizes the page and finds {@code next} (so that it
@@ -46,6 +47,10 @@ final class ListHandler implements KeyedHandler {
                 return;
             }
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+            if (exchange.getRequestMethod().equals(Methods.HEAD)) {
+                exchange.endExchange(); // what GET would answer, without the body
+                return;
+            }
             try (JsonGenerator json = JSON.createGenerator(exchange.getOutputStream())) {
                 json.writeStartObject();
                 json.writeStringField("next", page.next() == null ? "" : utf8(page.next()));

@@ -54,8 +54,11 @@ final class Responses {
      * @return true if the body was read to its end
      */
     private static boolean drainSmallBody(HttpServerExchange exchange) {
+        if (exchange.isInIoThread() || !exchange.isBlocking()) {
+            return false;
+        }
         long length = exchange.getRequestContentLength();
-        if (exchange.isInIoThread() || !exchange.isBlocking() || length < 0 || length > DRAIN_LIMIT) {
+        if (length < 0 || length > DRAIN_LIMIT) {
             return false;
         }
         try {

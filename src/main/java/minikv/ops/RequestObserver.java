@@ -65,7 +65,13 @@ public final class RequestObserver implements HttpHandler, ExchangeCompletionLis
             if (exchange.isComplete()) {
                 observe(exchange);
             } else {
-                exchange.addExchangeCompleteListener(this);
+                try {
+                    exchange.addExchangeCompleteListener(this);
+                } catch (IllegalStateException alreadyDone) {
+                    // An answer that closes the connection before its body was read (a refused
+                    // framing) runs the listeners at once, while the request is not complete.
+                    observe(exchange);
+                }
             }
         }
     }
