@@ -55,6 +55,8 @@ final class Crawler {
         final AtomicLong files = new AtomicLong();
         final AtomicLong strangers = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
+        /** Directories a listing named that then answered 404: links (volume.conf serves none), or removed meanwhile. */
+        final AtomicLong unserved = new AtomicLong();
         final ConcurrentLinkedQueue<String> examples = new ConcurrentLinkedQueue<>();
 
         boolean complete() {
@@ -213,7 +215,8 @@ final class Crawler {
             return false;
         }
         if (entries == null) {
-            return true; // gone since it was seen: its files were deleted meanwhile
+            report.unserved.incrementAndGet(); // a link, or gone since it was seen: nothing of it is a replica
+            return true;
         }
         boolean complete = true;
         for (Autoindex.Entry e : entries) {
@@ -239,7 +242,11 @@ final class Crawler {
         try {
             List<Autoindex.Entry> entries = client.list(volume, dir);
             progress.add(1);
-            return entries == null ? List.of() : entries;
+            if (entries == null) {
+                report.unserved.incrementAndGet();
+                return List.of();
+            }
+            return entries;
         } catch (IOException e) {
             report.failure("listing http://" + volume + dir + ": " + e.getMessage());
             return List.of();

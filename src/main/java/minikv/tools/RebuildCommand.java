@@ -44,7 +44,8 @@ public final class RebuildCommand implements Callable<Integer> {
     @Option(names = "--db", required = true, paramLabel = "NEWDB", description = "where to write the new index (must be empty or absent)")
     Path db;
 
-    @Option(names = "--no-md5", description = "don't read the values: records get no md5 (like minikeyvalue's rebuild), replica sizes are still compared")
+    @Option(names = "--no-md5", description = "don't read the values: records get no md5 (like minikeyvalue's rebuild),"
+            + " replica sizes are still compared; a file that is a symbolic link is then not told from a value")
     boolean noMd5;
 
     /** Enough puts in flight that each group commit (one fsync) carries many of them. */
@@ -53,6 +54,7 @@ public final class RebuildCommand implements Callable<Integer> {
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong unlinked = new AtomicLong();
     private final AtomicLong attention = new AtomicLong();
+    private final AtomicLong links = new AtomicLong();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -111,6 +113,10 @@ public final class RebuildCommand implements Callable<Integer> {
                 + " %,d entries that are not replicas left alone%n",
                 keys, live.get(), unlinked.get(), report.files.get(), seconds, keys / Math.max(seconds, 1e-3),
                 report.strangers.get());
+        if (links.get() + report.unserved.get() > 0) {
+            System.out.printf("rebuild: skipped %,d symbolic links and %,d listed directories the volumes did not serve"
+                    + " (links, or removed meanwhile)%n", links.get(), report.unserved.get());
+        }
         System.out.println("rebuild: the new index is " + db + " (start the index with --db " + db + ")");
         if (attention.get() > 0) {
             System.out.printf("rebuild: %,d keys to look at (named above)%n", attention.get());
@@ -140,6 +146,16 @@ public final class RebuildCommand implements Callable<Integer> {
                     } else {
                         md5s.add(content.md5());
                     }
+                } catch (VolumeClient.Refused e) {
+                    if (!e.link()) {
+                        md5s.add(null);
+                        attention(progress, key, "cannot read its replica at " + replica.location() + ": " + e.getMessage());
+                        continue;
+                    }
+                    replicas.remove(replica); // not a value: something placed a link in the volume's directory
+                    links.incrementAndGet();
+                    progress.println("skipped " + ReplicaName.url(replica.location(), key, replica.unlinked())
+                            + ": a symbolic link");
                 } catch (IOException e) {
                     md5s.add(null);
                     attention(progress, key, "cannot read its replica at " + replica.location() + ": " + e.getMessage());

@@ -31,6 +31,8 @@ public final class VolumeClient {
 
     private static final int BUFFER_BYTES = 64 * 1024;
     private static final int ATTEMPTS = 3;
+    /** Set by volume.conf on its refusal to serve a symbolic link. */
+    static final String LINK_REFUSAL_HEADER = "Minikv-Refusal";
     private static final String FORBIDDEN_HINT = " (a volume started with --secret-file needs the same --secret-file here;"
             + " or --allow does not list this host)";
 
@@ -230,7 +232,7 @@ public final class VolumeClient {
             return false;
         }
         if (code != 201 && code != 204) {
-            throw new Refused("MOVE " + from + " to " + toPath + " answered " + code + (code == 403 ? FORBIDDEN_HINT : ""), code);
+            throw new Refused("MOVE " + from + " to " + toPath + " answered " + code + (code == 403 ? FORBIDDEN_HINT : ""), code, false);
         }
         return true;
     }
@@ -265,20 +267,31 @@ public final class VolumeClient {
             }
         }
         drain(c);
-        throw new Refused(method + " " + url + " answered " + code + (code == 403 ? FORBIDDEN_HINT : ""), code);
+        if (code == 403 && "link".equals(c.getHeaderField(LINK_REFUSAL_HEADER))) {
+            throw new Refused(method + " " + url + " answered 403: it is a symbolic link, which volumes do not serve",
+                    code, true);
+        }
+        throw new Refused(method + " " + url + " answered " + code + (code == 403 ? FORBIDDEN_HINT : ""), code, false);
     }
 
     /** A volume answered, with a status that was not expected. */
     public static final class Refused extends IOException {
         private final int status;
+        private final boolean link;
 
-        Refused(String message, int status) {
+        Refused(String message, int status, boolean link) {
             super(message);
             this.status = status;
+            this.link = link;
         }
 
         public int status() {
             return status;
+        }
+
+        /** True when the volume refused because the name is a symbolic link (see volume.conf): not a replica. */
+        public boolean link() {
+            return link;
         }
     }
 
