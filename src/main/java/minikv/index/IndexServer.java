@@ -48,8 +48,12 @@ public final class IndexServer implements AutoCloseable {
     /** Request line and headers together. A key takes at most ~600 bytes, percent-encoded. */
     static final int MAX_HEADER_BYTES = 16 * 1024;
     static final int MAX_HEADERS = 64;
-    /** Query parameters: a listing takes three. */
-    static final int MAX_PARAMETERS = 16;
+    /**
+     * Undertow's own limit on query parameters, far above {@link RequestChecks#MAX_PARAMETERS}
+     * (the request line bounds them anyway), so that too many get the checks' reason rather than
+     * Undertow's empty 400.
+     */
+    static final int UNDERTOW_MAX_PARAMETERS = MAX_HEADER_BYTES;
     /** From a request's first byte to the end of its headers: a client this slow is dropped. */
     static final Duration REQUEST_PARSE_TIMEOUT = Duration.ofSeconds(10);
     /** A connection that starts no request for this long (fresh or kept alive) is closed. */
@@ -112,20 +116,21 @@ public final class IndexServer implements AutoCloseable {
 
         KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links,
                 onWorker(new ListHandler(store)));
-        KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, config.md5(),
-                ops.rollbacks());
+        ReplicaRenames replicaRenames = new ReplicaRenames(renames, knownDown);
+        KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, replicaRenames,
+                config.md5(), ops.rollbacks());
         KeyedHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
                 .on("HEAD", new KeyHandler(get))
-                .on("PUT", bodyReading(new KeyHandler(onWorker(put)), config.writeTimeout()))
+                .on("PUT", new WritesPerAddress(bodyReading(new KeyHandler(onWorker(put)), config.writeTimeout())))
                 .on("DELETE", new KeyHandler(onWorker(delete)))
-                .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims, renames, knownDown))))
-                .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims, renames, knownDown))))
-                .on("REBALANCE", new KeyHandler(onWorker(ToolHandler.rebalance(claims, mover))))
-                .on("VERIFY", new KeyHandler(onWorker(ToolHandler.verify(claims, doctor))))
-                .on("REPAIR", new KeyHandler(onWorker(ToolHandler.repair(claims, doctor, placement))));
-        HttpHandler observed = ops.observe(router, new WrittenVolumes(placement));
+                .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims, replicaRenames))))
+                .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims, replicaRenames))))
+                .on("REBALANCE", new KeyHandler(onWorker(ToolHandler.rebalance(claims, eraser, mover))))
+                .on("VERIFY", new KeyHandler(onWorker(ToolHandler.verify(claims, eraser, doctor))))
+                .on("REPAIR", new KeyHandler(onWorker(ToolHandler.repair(claims, eraser, doctor, placement))));
+        HttpHandler observed = ops.observe(new RequestChecks(router), new WrittenVolumes(placement));
         this.inFlight = new GracefulShutdownHandler(observed);
         // A read is answered on the IO thread before its handler returns (or, for a listing,
         // streams a snapshot that the store's close cuts short): nothing for a shutdown to
@@ -138,7 +143,7 @@ public final class IndexServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
                 .setServerOption(UndertowOptions.MAX_HEADERS, MAX_HEADERS)
-                .setServerOption(UndertowOptions.MAX_PARAMETERS, MAX_PARAMETERS)
+                .setServerOption(UndertowOptions.MAX_PARAMETERS, UNDERTOW_MAX_PARAMETERS)
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) REQUEST_PARSE_TIMEOUT.toMillis())
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, (int) IDLE_CONNECTION_TIMEOUT.toMillis())
                 // A client that stops reading its answer (a long listing) frees the worker thread.

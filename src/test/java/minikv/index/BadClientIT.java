@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import minikv.testing.Await;
 import minikv.testing.Cluster;
 import minikv.testing.Http;
@@ -121,6 +128,72 @@ class BadClientIT {
                     "dropped after " + millis + " ms");
         }
         assertLeftNothing("/stalled");
+    }
+
+    /**
+     * A PUT holds a worker while its body arrives. Clients from one address that trickle their
+     * bodies hold at most half the workers: the rest get 429 at once, and a client from another
+     * address still writes at once. (80 trickling clients used to hold all 64 workers.)
+     */
+    @Test
+    void oneAddressHoldsAtMostHalfTheWorkers() throws Exception {
+        int port = URI.create(cluster.url("/")).getPort();
+        int clients = WritesPerAddress.MAX_WRITES_PER_ADDRESS + 8;
+        List<Socket> trickling = new ArrayList<>();
+        ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try {
+            for (int i = 0; i < clients; i++) {
+                Socket socket = new Socket("127.0.0.1", port);
+                socket.getOutputStream().write((RawHttp.putHead("/trickle-" + i, 1000) + "x").getBytes(StandardCharsets.US_ASCII));
+                trickling.add(socket);
+            }
+            // Each keeps sending a byte now and then, faster than --write-timeout.
+            trickle.scheduleAtFixedRate(() -> trickling.forEach(s -> {
+                try {
+                    s.getOutputStream().write('x');
+                } catch (IOException e) {
+                    // refused and closed: nothing more to send
+                }
+            }), 300, 300, TimeUnit.MILLISECONDS);
+            Thread.sleep(500);
+            int refused = 0;
+            for (Socket socket : trickling) {
+                socket.setSoTimeout(50);
+                try {
+                    String answer = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+                    assertEquals("HTTP/1.1 429", answer);
+                    refused++;
+                } catch (SocketTimeoutException e) {
+                    // still uploading
+                }
+            }
+            assertEquals(clients - WritesPerAddress.MAX_WRITES_PER_ADDRESS, refused, "PUTs refused beyond the bound");
+
+            long start = System.nanoTime();
+            assertEquals("HTTP/1.1 201", putFrom("127.0.0.2", port, "/other-address"));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 1_000, "a PUT from another address took " + millis + " ms");
+            assertEquals("HTTP/1.1 429", putFrom("127.0.0.1", port, "/same-address"));
+            assertArrayEquals(bytes("v"), cluster.read("/other-address"), "reads go on");
+        } finally {
+            trickle.shutdownNow();
+            for (Socket socket : trickling) {
+                socket.close();
+            }
+        }
+        assertLeftNothing("/trickle-0");
+        assertServing();
+    }
+
+    /** A one-byte PUT from a socket bound to {@code source}; the answer's first 12 bytes. */
+    private static String putFrom(String source, int port, String key) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(source, 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            socket.setSoTimeout((int) PATIENCE.toMillis());
+            socket.getOutputStream().write((RawHttp.putHead(key, 1) + "v").getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+        }
     }
 
     /**
