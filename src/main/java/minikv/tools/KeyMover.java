@@ -26,6 +26,8 @@ import minikv.store.Record;
  *       {@code verify --repair} removes as strays.</li>
  * </ol>
  * If a copy cannot be made, the copies this run made are removed and the record is left as it was.
+ * A copy that got its whole body but no answer has an unknown outcome: it is reported, and
+ * neither tried from another source nor deleted (a DELETE could overtake it on the volume).
  * A source on a dead volume is skipped for another; once all target copies exist, a copy on a
  * dead volume that is no longer in the list is forgotten (it cannot be deleted).
  */
@@ -133,6 +135,9 @@ public final class KeyMover {
                 } else {
                     return null;
                 }
+            } catch (VolumeClient.OutcomeUnknown e) {
+                // Another source would race it to the same file; run again once the volume answers.
+                return e.getMessage() + "; run again once the volume answers";
             } catch (IOException e) {
                 tried.add(e.getMessage());
             }

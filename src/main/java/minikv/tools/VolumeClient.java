@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -180,9 +181,26 @@ public final class VolumeClient {
             put.disconnect();
             throw e;
         }
-        expect(put, "PUT", to, 201, 204);
+        try {
+            expect(put, "PUT", to, 201, 204);
+        } catch (SocketTimeoutException e) {
+            put.disconnect();
+            throw new OutcomeUnknown("PUT " + to + " was sent whole but got no answer within " + readMillis
+                    + " ms: whether the volume stored it is unknown", e);
+        }
         drain(put);
         return content;
+    }
+
+    /**
+     * A copy's whole body went out but no answer came: the volume may still store it. It must
+     * be neither retried elsewhere nor undone as if it had failed (a DELETE could reach the disk
+     * first); a copy that lands later is a stray of the right value, which verify finds.
+     */
+    public static final class OutcomeUnknown extends IOException {
+        OutcomeUnknown(String message, IOException cause) {
+            super(message, cause);
+        }
     }
 
     private HttpURLConnection put(String url, long length) throws IOException {
