@@ -6,14 +6,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import minikv.security.ClusterSecret;
+import minikv.cli.Durations;
 import minikv.ops.OpsOptions;
+import minikv.security.ClusterSecret;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code minikv index [options] VOLUME...}: runs the index server in the foreground. */

@@ -5,8 +5,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import minikv.cluster.ReplicaName;
 import minikv.placement.Placement;
-import minikv.tools.ReplicaName;
 
 /**
  * A key: the percent-decoded request path, leading slash included, as text and as the UTF-8

@@ -1,10 +1,10 @@
 package minikv.index;
 
 import io.undertow.server.HttpServerExchange;
+import minikv.cluster.ReplicaName;
 import minikv.store.IndexStore;
-import minikv.store.Record;
 import minikv.store.Record.State;
-import minikv.tools.ReplicaName;
+import minikv.store.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,8 @@
 package minikv.index;
 
+import minikv.cluster.ReplicaName;
 import minikv.placement.Placement;
 import minikv.security.LinkSigner;
-import minikv.tools.ReplicaName;
 
 /**
  * The URL a read is redirected to: the replica's plain URL, or with {@code --signed-reads} the

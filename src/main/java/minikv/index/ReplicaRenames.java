@@ -3,9 +3,9 @@ package minikv.index;
 import java.io.IOException;
 import java.util.List;
 import java.util.function.Predicate;
+import minikv.cluster.ReplicaName;
+import minikv.cluster.VolumeClient;
 import minikv.placement.Placement;
-import minikv.tools.ReplicaName;
-import minikv.tools.VolumeClient;
 
 /**
  * Renames a key's replicas between the live name and the unlinked name ({@link ReplicaName}),

@@ -8,11 +8,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import minikv.cluster.KeyDoctor;
+import minikv.cluster.KeyMover;
+import minikv.cluster.KeyReport;
+import minikv.cluster.ReplicaFile;
 import minikv.placement.Placement;
-import minikv.tools.KeyDoctor;
-import minikv.tools.KeyMover;
-import minikv.tools.KeyReport;
-import minikv.tools.ReplicaFile;
 
 /**
  * REBALANCE, VERIFY and REPAIR /key: the operator tools' work on one key (package

@@ -10,7 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import minikv.ops.DiskStatus;
+import minikv.cluster.DiskStatus;
 import minikv.ops.VolumeStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
+import minikv.cluster.DiskStatus;
 import minikv.placement.VolumeHealth;
 import minikv.store.KeyCounts;
 import minikv.store.Record;

@@ -1,6 +1,8 @@
 package minikv.ops;
 
 import java.util.Locale;
+import minikv.cli.ByteSizes;
+import minikv.cluster.DiskStatus;
 
 /**
  * How much room a volume must keep: a size ({@code 1GiB}) or a share of its file system

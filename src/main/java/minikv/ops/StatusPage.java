@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import minikv.cli.ByteSizes;
+import minikv.cluster.DiskStatus;
 
 /**
  * The index's status page: one self-contained HTML document (inline style, no script, no

@@ -3,6 +3,7 @@ package minikv.ops;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import minikv.cluster.DiskStatus;
 
 /** Everything the status page shows, gathered at one moment; free of I/O so the page renders from any. */
 public record StatusView(

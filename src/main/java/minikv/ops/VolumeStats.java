@@ -3,6 +3,7 @@ package minikv.ops;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
+import minikv.cluster.DiskStatus;
 import minikv.placement.Placement;
 
 /**

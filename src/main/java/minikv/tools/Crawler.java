@@ -11,6 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
+import minikv.cluster.Autoindex;
+import minikv.cluster.ReplicaFile;
+import minikv.cluster.ReplicaName;
+import minikv.cluster.VolumeClient;
 
 /**
  * Walks every volume's files through nginx's JSON listings, bucket by bucket.
@@ -30,7 +34,7 @@ import java.util.regex.Pattern;
  */
 final class Crawler {
 
-    static final int BUCKETS = 1 << 16;
+    static final int BUCKETS = ReplicaName.BUCKETS;
     private static final Pattern SUBVOLUME = Pattern.compile("sv[0-9A-F]{2}");
     private static final Pattern HASH_LEVEL = Pattern.compile("[0-9a-f]{2}");
     private static final int MAX_REPORTED = 20;

@@ -17,6 +17,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import minikv.cluster.KeyFiles;
+import minikv.cluster.KeyReport;
+import minikv.cluster.ReplicaFile;
 import minikv.placement.Placement;
 import minikv.store.Record;
 

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import minikv.cluster.KeyReport;
 import minikv.store.Record;
 
 /**

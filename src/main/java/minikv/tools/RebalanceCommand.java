@@ -2,6 +2,7 @@ package minikv.tools;
 
 import java.io.IOException;
 import java.util.concurrent.Callable;
+import minikv.cluster.KeyMover;
 import minikv.placement.Placement;
 import minikv.tools.Databases.ToolFailure;
 import picocli.CommandLine.ArgGroup;

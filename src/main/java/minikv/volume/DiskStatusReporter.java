@@ -12,7 +12,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import minikv.ops.DiskStatus;
+import minikv.cluster.DiskStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import minikv.cli.PortConverter;
 import minikv.security.ClusterSecret;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

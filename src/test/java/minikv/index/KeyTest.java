@@ -72,7 +72,7 @@ class KeyTest {
     @Test
     void keysAreWrittenOnlyIfTheirUnlinkedNameFitsAFileName() throws HttpFailure {
         // 183 bytes encode to 244 characters, 244 + ".unlinked" = 253; 184 bytes to 248 + 9 = 257.
-        assertEquals(183, minikv.tools.ReplicaName.MAX_KEY_BYTES);
+        assertEquals(183, minikv.cluster.ReplicaName.MAX_KEY_BYTES);
         assertFalse(Key.fromRawPath("/" + "k".repeat(182)).tooLongToWrite());
         assertTrue(Key.fromRawPath("/" + "k".repeat(183)).tooLongToWrite());
         assertFalse(Key.fromRawPath("/" + "k".repeat(183)).tooLongForAVolume(), "still read and deleted");

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import minikv.cluster.DiskStatus;
 import minikv.placement.Placement;
 import minikv.testing.AdminPort;
 import minikv.testing.Cluster;

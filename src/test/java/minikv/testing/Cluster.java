@@ -12,8 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import minikv.cluster.ReplicaName;
 import minikv.placement.Placement;
-import minikv.tools.ReplicaName;
 
 /**
  * A whole store on 127.0.0.1: N volume servers and one index, each a {@code java -jar}

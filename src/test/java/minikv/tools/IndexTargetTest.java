@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import minikv.cluster.KeyReport;
 import org.junit.jupiter.api.Test;
 
 class IndexTargetTest {

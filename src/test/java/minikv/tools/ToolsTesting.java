@@ -24,6 +24,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import minikv.cluster.ReplicaName;
 import minikv.placement.Placement;
 import minikv.testing.Cluster;
 import minikv.testing.Http;

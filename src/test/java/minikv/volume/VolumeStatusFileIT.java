@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import minikv.ops.DiskStatus;
+import minikv.cluster.DiskStatus;
 import minikv.testing.Http;
 import minikv.testing.VolumeProcess;
 import org.junit.jupiter.api.AfterAll;

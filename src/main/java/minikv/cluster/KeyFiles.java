@@ -1,4 +1,4 @@
-package minikv.tools;
+package minikv.cluster;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,13 +12,13 @@ import minikv.store.Record;
  * Pure decisions about the files found for one key on the volumes: what state they say the key
  * is in, which file is its replica at each location, and which files no record accounts for.
  */
-final class KeyFiles {
+public final class KeyFiles {
 
     private KeyFiles() {
     }
 
     /** A key as its files describe it: its state and one replica file per location, in placement order. */
-    record Reading(Record.State state, List<ReplicaFile> replicas) {
+    public record Reading(Record.State state, List<ReplicaFile> replicas) {
         List<String> locations() {
             return replicas.stream().map(ReplicaFile::location).toList();
         }
@@ -36,7 +36,7 @@ final class KeyFiles {
      * @param volumeRank all volumes ranked for this key, as {@link Placement#volumesFor} ranks
      *                   them when asked for every volume
      */
-    static Reading read(List<ReplicaFile> files, List<String> volumeRank) {
+    public static Reading read(List<ReplicaFile> files, List<String> volumeRank) {
         boolean unlinked = files.stream().anyMatch(ReplicaFile::unlinked);
         Map<String, ReplicaFile> byLocation = new LinkedHashMap<>();
         for (ReplicaFile f : files) {
@@ -60,7 +60,7 @@ final class KeyFiles {
      * calls for. PENDING and DELETING records are settled as a whole (rolled back or finished),
      * not file by file, so none of their files is named here.
      */
-    static List<ReplicaFile> strays(Record record, List<ReplicaFile> files) {
+    public static List<ReplicaFile> strays(Record record, List<ReplicaFile> files) {
         if (record == null) {
             return List.copyOf(files);
         }

@@ -1,4 +1,4 @@
-package minikv.index;
+package minikv.cli;
 
 import java.time.Duration;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package minikv.tools;
+package minikv.cluster;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package minikv.ops;
+package minikv.cluster;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;

@@ -1,4 +1,4 @@
-package minikv.tools;
+package minikv.cluster;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

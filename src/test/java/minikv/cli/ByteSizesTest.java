@@ -1,4 +1,4 @@
-package minikv.ops;
+package minikv.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

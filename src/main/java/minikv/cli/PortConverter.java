@@ -1,12 +1,12 @@
-package minikv.volume;
+package minikv.cli;
 
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** PORT as a TCP port number; the message names what was given, picocli adds which parameter. */
-final class PortConverter implements ITypeConverter<Integer> {
+public final class PortConverter implements ITypeConverter<Integer> {
 
-    static final int MAX_PORT = 65_535;
+    public static final int MAX_PORT = 65_535;
 
     @Override
     public Integer convert(String value) {

@@ -1,4 +1,4 @@
-package minikv.tools;
+package minikv.cluster;
 
 /**
  * A file of some key on a volume, as a crawl found it.

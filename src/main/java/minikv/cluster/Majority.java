@@ -1,4 +1,4 @@
-package minikv.tools;
+package minikv.cluster;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The value most replicas agree on, when more than half of them do. Pure. */
-final class Majority {
+public final class Majority {
 
     private Majority() {
     }
@@ -16,7 +16,7 @@ final class Majority {
      * are missing replicas and do not vote); null when they split without a majority. One
      * replica is its own majority: a lone copy is not in conflict with anything.
      */
-    static <T> T of(List<T> values) {
+    public static <T> T of(List<T> values) {
         Map<T, Integer> votes = new HashMap<>();
         int voters = 0;
         for (T value : values) {
@@ -34,7 +34,7 @@ final class Majority {
     }
 
     /** {@link #of} for md5s, compared by content. */
-    static byte[] ofMd5s(List<byte[]> md5s) {
+    public static byte[] ofMd5s(List<byte[]> md5s) {
         ByteBuffer winner = of(md5s.stream().map(m -> m == null ? null : ByteBuffer.wrap(m)).toList());
         return winner == null ? null : winner.array();
     }

@@ -1,4 +1,4 @@
-package minikv.tools;
+package minikv.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,7 +46,7 @@ class ReplicaNameTest {
         // "L2E" is not padded base64 of anything; and even valid base64 is a key only in its own bucket.
         assertNull(ReplicaName.decode(bucketOf("/a?b"), "L2E"));
         String other = relativeName("/abc"); // valid base64, wrong bucket
-        int wrongBucket = (bucketOf("/abc") + 1) % Crawler.BUCKETS;
+        int wrongBucket = (bucketOf("/abc") + 1) % ReplicaName.BUCKETS;
         assertNull(ReplicaName.decode(wrongBucket, other));
     }
 

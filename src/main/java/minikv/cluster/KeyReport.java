@@ -1,4 +1,4 @@
-package minikv.tools;
+package minikv.cluster;
 
 /**
  * What a tool did to one key, in one line: the same whether the tool ran against the database

@@ -1,4 +1,4 @@
-package minikv.ops;
+package minikv.cli;
 
 import java.util.Locale;
 import java.util.regex.Matcher;

@@ -1,4 +1,4 @@
-package minikv.tools;
+package minikv.cluster;
 
 import java.util.Base64;
 import minikv.placement.Placement;
@@ -20,6 +20,9 @@ import minikv.placement.Placement;
  * request per replica.
  */
 public final class ReplicaName {
+
+    /** Bucket directories {@code aa/bb} per root: the first two bytes of md5(key). */
+    public static final int BUCKETS = 1 << 16;
 
     /** Appended to the base64 name of an unlinked replica. */
     public static final String UNLINKED_SUFFIX = ".unlinked";

@@ -1,4 +1,4 @@
-package minikv.tools;
+package minikv.cluster;
 
 import java.util.ArrayList;
 import java.util.Collection;
