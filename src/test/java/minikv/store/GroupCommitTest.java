@@ -1,77 +1,182 @@
 package minikv.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Durable commits (each fsynced before put returns) shared by concurrent writers: with 16 at
- * once, one fsync carries many commits, so the store commits several times faster than one
- * writer alone can. Prints the rates it measured (docs-safety.md quotes them).
+ * The group-commit engine alone, with a batch and a sync that the test holds and releases, so
+ * that every interleaving it checks happens on cue: who shares a transaction, who waits for a
+ * sync and who does not, which sync covers whom, and what a failure reaches.
  */
 class GroupCommitTest {
 
-    private static final List<String> AT = List.of("v1:1/sv00", "v2:2/sv01", "v3:3/sv02");
+    private final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    private final AtomicInteger syncs = new AtomicInteger();
+    /** Counted down by the test to let the current batch (or sync) finish. */
+    private volatile CountDownLatch batchGate = new CountDownLatch(0);
+    private volatile CountDownLatch syncGate = new CountDownLatch(0);
+    private final CountDownLatch firstBatchStarted = new CountDownLatch(1);
+    private volatile RuntimeException batchFailure;
+    private volatile RuntimeException syncFailure;
+    /** Batches applied when each sync began. */
+    private final List<Integer> appliedAtSync = new CopyOnWriteArrayList<>();
 
-    @TempDir
-    Path dir;
+    private final GroupCommit<String> commits = new GroupCommit<>("test", changes -> {
+        firstBatchStarted.countDown();
+        await(batchGate);
+        if (batchFailure != null) {
+            throw batchFailure;
+        }
+        batches.add(List.copyOf(changes));
+    }, () -> {
+        appliedAtSync.add(batches.size());
+        await(syncGate);
+        if (syncFailure != null) {
+            throw syncFailure;
+        }
+        syncs.incrementAndGet();
+    }, 1024);
+
+    @AfterEach
+    void close() {
+        batchGate.countDown();
+        syncGate.countDown();
+        commits.close();
+    }
 
     @Test
-    void sixteenWritersShareEachFsyncAndEveryReturnedPutSurvivesReopening() throws InterruptedException, IOException {
-        Set<String> committed = ConcurrentHashMap.newKeySet();
-        double alone;
-        double sixteen;
-        try (IndexStore store = IndexStore.open(dir)) {
-            commitsPerSecond(store, 16, Duration.ofMillis(500), "/warm-up/", committed); // JIT, first log pages
-            alone = commitsPerSecond(store, 1, Duration.ofSeconds(2), "/alone/", committed);
-            sixteen = commitsPerSecond(store, 16, Duration.ofSeconds(2), "/sixteen/", committed);
+    void changesQueuedDuringABatchShareTheNextOne() throws Exception {
+        batchGate = new CountDownLatch(1);
+        CompletableFuture<Void> first = commitAsync("first", false);
+        firstBatchStarted.await(5, TimeUnit.SECONDS);
+        List<CompletableFuture<Void>> queued = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            queued.add(commitAsync("q" + i, false));
         }
-        System.out.printf("durable commits/s: 1 writer %.0f, 16 writers %.0f%n", alone, sixteen);
+        Thread.sleep(100); // all ten are queued behind the held batch
+        batchGate.countDown();
+        first.get(5, TimeUnit.SECONDS);
+        for (CompletableFuture<Void> q : queued) {
+            q.get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("first"), batches.get(0));
+        assertEquals(2, batches.size(), "the ten shared one transaction: " + batches);
+        assertEquals(10, batches.get(1).size());
+    }
 
-        // One fsync per commit would keep 16 writers to about one writer's rate; a shared fsync
-        // makes them several times faster (4x on a quiet machine here, less under load). Where
-        // fsync costs nothing (tmpfs) there is nothing to share.
-        if (!Files.getFileStore(dir).type().equals("tmpfs")) {
-            assertTrue(sixteen > 1.5 * alone, "16 writers: " + sixteen + "/s, 1 writer: " + alone + "/s");
+    @Test
+    void aChangeThatNeedsNoSyncNeverWaitsForOne() throws Exception {
+        syncGate = new CountDownLatch(1);
+        CompletableFuture<Void> durable = commitAsync("durable", true);
+        awaitTrue(() -> appliedAtSync.size() == 1); // its sync has begun, and is held
+
+        commits.commit("quick", false); // returns although the sync is still held
+
+        assertFalse(durable.isDone(), "a durable change waits for its sync");
+        syncGate.countDown();
+        durable.get(5, TimeUnit.SECONDS);
+        assertEquals(1, syncs.get());
+    }
+
+    @Test
+    void aDurableChangeReturnsOnlyAfterASyncThatBeganAfterItWasApplied() throws Exception {
+        commits.commit("a", true);
+        assertEquals(1, syncs.get());
+        assertTrue(appliedAtSync.get(0) >= 1, "the sync began after the batch was applied");
+        commits.commit("b", false);
+        assertEquals(1, syncs.get(), "no sync for a change that needs none");
+    }
+
+    @Test
+    void oneSyncCoversEveryDurableChangeHandedOverMeanwhile() throws Exception {
+        syncGate = new CountDownLatch(1);
+        CompletableFuture<Void> first = commitAsync("first", true);
+        awaitTrue(() -> appliedAtSync.size() == 1);
+        List<CompletableFuture<Void>> later = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            later.add(commitAsync("d" + i, true));
         }
-        try (IndexStore store = IndexStore.open(dir)) {
-            for (String key : committed) {
-                assertEquals(Record.live(AT, null), store.get(key.getBytes(StandardCharsets.UTF_8)), key);
+        awaitTrue(() -> batches.stream().mapToInt(List::size).sum() == 21); // applied, waiting for a sync
+        syncGate.countDown();
+        first.get(5, TimeUnit.SECONDS);
+        for (CompletableFuture<Void> f : later) {
+            f.get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(2, syncs.get(), "one sync for the first, one for the twenty: " + syncs.get());
+    }
+
+    @Test
+    void aFailedBatchFailsItsChangesAndTheNextBatchGoesOn() throws Exception {
+        batchFailure = new IllegalStateException("disk on fire");
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> commits.commit("lost", true));
+        assertSame(batchFailure, failed);
+        assertEquals(0, syncs.get(), "nothing to sync for a failed batch");
+        batchFailure = null;
+        commits.commit("next", true);
+        assertEquals(List.of(List.of("next")), batches);
+    }
+
+    @Test
+    void aFailedSyncFailsTheChangesWaitingForIt() {
+        syncFailure = new IllegalStateException("fsync failed");
+        RuntimeException failed = assertThrows(RuntimeException.class, () -> commits.commit("unsure", true));
+        assertSame(syncFailure, failed);
+        commits.commit("unsynced", false); // the writer is unaffected
+    }
+
+    @Test
+    void closeFinishesWhatIsQueuedThenRefuses() throws Exception {
+        batchGate = new CountDownLatch(1);
+        CompletableFuture<Void> first = commitAsync("first", true);
+        firstBatchStarted.await(5, TimeUnit.SECONDS);
+        CompletableFuture<Void> queued = commitAsync("queued", true);
+        Thread.sleep(100);
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(commits::close);
+        Thread.sleep(100);
+        assertFalse(commits.isOpen());
+        batchGate.countDown();
+        closing.get(5, TimeUnit.SECONDS);
+        first.get(5, TimeUnit.SECONDS);
+        queued.get(5, TimeUnit.SECONDS);
+        assertEquals(2, batches.stream().mapToInt(List::size).sum(), "both were applied before the threads stopped");
+        assertThrows(IllegalStateException.class, () -> commits.commit("late", false));
+    }
+
+    private CompletableFuture<Void> commitAsync(String change, boolean durable) {
+        return CompletableFuture.runAsync(() -> commits.commit(change, durable));
+    }
+
+    private static void await(CountDownLatch gate) {
+        try {
+            if (!gate.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never released the gate");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private static double commitsPerSecond(IndexStore store, int writers, Duration duration, String prefix,
-            Set<String> committed) throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(writers);
-        long start = System.nanoTime();
-        long end = start + duration.toNanos();
-        int before = committed.size();
-        for (int w = 0; w < writers; w++) {
-            String writerPrefix = prefix + w + "/";
-            pool.submit(() -> {
-                for (int i = 0; System.nanoTime() < end; i++) {
-                    String key = writerPrefix + i;
-                    store.put(key.getBytes(StandardCharsets.UTF_8), Record.live(AT, null));
-                    committed.add(key);
-                }
-            });
+    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("condition not met");
+            }
+            Thread.sleep(5);
         }
-        pool.shutdown();
-        assertTrue(pool.awaitTermination(duration.toSeconds() + 30, TimeUnit.SECONDS));
-        return (committed.size() - before) / ((System.nanoTime() - start) / 1e9);
     }
 }

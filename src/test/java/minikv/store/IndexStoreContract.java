@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,22 +13,30 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import minikv.store.Record.State;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class IndexStoreTest {
+/**
+ * What every {@link IndexStore} must do, run against each implementation by a subclass that
+ * says how to open one. The crash case runs the store in a child JVM and kills it with SIGKILL.
+ */
+abstract class IndexStoreContract {
+
+    static final List<String> AT = List.of("v1:1/sv00", "v2:2/sv01");
 
     @TempDir
     Path dir;
 
-    private static final List<String> AT = List.of("v1:1/sv00", "v2:2/sv01");
+    /** Opens (creating if needed) a store of this implementation in {@code dir}. */
+    abstract IndexStore open(Path dir);
 
-    private static byte[] b(String s) {
+    static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static List<String> scan(IndexStore store, String prefix, String start, State state) {
+    static List<String> scan(IndexStore store, String prefix, String start, State state) {
         List<String> keys = new ArrayList<>();
         try (IndexStore.Snapshot s = store.snapshot()) {
             s.scanKeys(b(prefix), b(start), state, k -> keys.add(new String(k, StandardCharsets.UTF_8)));
@@ -37,13 +46,13 @@ class IndexStoreTest {
 
     @Test
     void whatIsCommittedSurvivesReopening() {
-        try (IndexStore store = IndexStore.open(dir)) {
+        try (IndexStore store = open(dir)) {
             store.put(b("/a"), Record.live(AT, null));
             store.put(b("/b"), Record.pending(AT));
             store.put(b("/c"), Record.pending(AT));
             store.remove(b("/c"));
         }
-        try (IndexStore store = IndexStore.open(dir)) {
+        try (IndexStore store = open(dir)) {
             assertEquals(Record.live(AT, null), store.get(b("/a")));
             assertEquals(Record.pending(AT), store.get(b("/b")));
             assertNull(store.get(b("/c")));
@@ -52,7 +61,7 @@ class IndexStoreTest {
 
     @Test
     void unsettledFollowsTheState() {
-        try (IndexStore store = IndexStore.open(dir)) {
+        try (IndexStore store = open(dir)) {
             store.put(b("/p"), Record.pending(AT));
             store.put(b("/d"), Record.pending(AT).withState(State.DELETING));
             store.put(b("/l"), Record.pending(AT));
@@ -67,7 +76,7 @@ class IndexStoreTest {
 
     @Test
     void scansFollowByteOrderPrefixStartAndState() {
-        try (IndexStore store = IndexStore.open(dir)) {
+        try (IndexStore store = open(dir)) {
             for (String k : List.of("/a/1", "/a/2", "/a/é", "/a/z", "/ab", "/b", "/a/3")) {
                 store.put(b(k), Record.live(AT, null));
             }
@@ -84,7 +93,7 @@ class IndexStoreTest {
     @Test
     void concurrentWritersShareCommitsAndAllLand() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(16);
-        try (IndexStore store = IndexStore.open(dir)) {
+        try (IndexStore store = open(dir)) {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
                 byte[] key = b("/k" + i);
@@ -100,76 +109,87 @@ class IndexStoreTest {
     }
 
     @Test
-    void onlyDurableChangesSync() {
-        try (IndexStore store = IndexStore.open(dir)) {
-            store.putUnsynced(b("/p"), Record.pending(AT));
-            store.putUnsynced(b("/q"), Record.pending(AT));
-            store.removeUnsynced(b("/q"));
-            assertEquals(0, store.syncs());
-            assertEquals(Record.pending(AT), store.get(b("/p"))); // committed: readers see it
-            assertNull(store.get(b("/q")));
-            store.put(b("/p"), Record.live(AT, null));
-            assertEquals(1, store.syncs());
-            store.remove(b("/p"));
-            assertEquals(2, store.syncs());
-        }
-        try (IndexStore store = IndexStore.open(dir)) {
-            assertNull(store.get(b("/p")));
-            assertEquals(List.of(), store.unsettled());
-        }
-    }
-
-    @Test
     void unsyncedChangesSurviveReopening() {
-        try (IndexStore store = IndexStore.open(dir)) {
+        try (IndexStore store = open(dir)) {
             store.putUnsynced(b("/p"), Record.pending(AT));
             store.putUnsynced(b("/d"), Record.pending(AT).withState(State.DELETING));
             store.removeUnsynced(b("/d"));
         }
-        try (IndexStore store = IndexStore.open(dir)) {
+        try (IndexStore store = open(dir)) {
             assertEquals(Record.pending(AT), store.get(b("/p")));
             assertEquals(1, store.unsettled().size());
         }
     }
 
     @Test
-    void aBatchSyncsOnceAndOnlyIfAChangeInItNeedsIt() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try (IndexStore store = IndexStore.open(dir)) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < 2000; i++) {
-                byte[] key = b("/u" + i);
-                done.add(pool.submit(() -> store.putUnsynced(key, Record.pending(AT))));
+    void aSnapshotKeepsItsVersionWhileWritersGoOn() {
+        try (IndexStore store = open(dir)) {
+            store.put(b("/s1"), Record.live(AT, null));
+            try (IndexStore.Snapshot snapshot = store.snapshot()) {
+                store.put(b("/s2"), Record.live(AT, null));
+                List<String> seen = new ArrayList<>();
+                snapshot.scanKeys(b("/s"), b(""), State.LIVE, k -> seen.add(new String(k, StandardCharsets.UTF_8)));
+                assertEquals(List.of("/s1"), seen);
             }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            assertEquals(0, store.syncs());
-            done.clear();
-            for (int i = 0; i < 2000; i++) {
-                byte[] key = b("/u" + i);
-                done.add(pool.submit(i % 2 == 0
-                        ? () -> store.put(key, Record.live(AT, null))
-                        : () -> store.removeUnsynced(key)));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-            long syncs = store.syncs();
-            assertTrue(syncs >= 1 && syncs <= 1000, "syncs: " + syncs);
-            assertEquals(1000, scan(store, "/u", "", State.LIVE).size());
-            assertEquals(List.of(), store.unsettled());
-        } finally {
-            pool.shutdownNow();
+            assertEquals(List.of("/s1", "/s2"), scan(store, "/s", "", State.LIVE));
         }
     }
 
     @Test
-    void aClosedStoreRefusesWritesAndASecondOpenerIsToldWhy() {
-        IndexStore store = IndexStore.open(dir);
-        IllegalStateException locked = assertThrows(IllegalStateException.class, () -> IndexStore.open(dir));
-        assertTrue(locked.getMessage().contains(dir.toString()), locked.getMessage());
+    void keyCountsFollowEveryCommit() {
+        try (IndexStore store = open(dir)) {
+            store.putUnsynced(b("/c1"), Record.pending(AT));
+            store.put(b("/c2"), Record.live(AT, null));
+            store.put(b("/c1"), Record.live(AT, null).withState(State.UNLINKED));
+            assertEquals(1, store.keyCounts().of(State.LIVE));
+            assertEquals(1, store.keyCounts().of(State.UNLINKED));
+            assertEquals(0, store.keyCounts().of(State.PENDING));
+            store.removeUnsynced(b("/c2"));
+            assertEquals(0, store.keyCounts().of(State.LIVE));
+        }
+    }
+
+    @Test
+    void aWriteOverAnUnlinkedValueKeepsItsRecord() {
+        Record unlinked = Record.live(AT, null).withState(State.UNLINKED);
+        try (IndexStore store = open(dir)) {
+            store.put(b("/r"), Record.pendingOver(List.of("v3:3"), unlinked));
+        }
+        try (IndexStore store = open(dir)) {
+            assertEquals(unlinked, store.get(b("/r")).replacing());
+            assertEquals(List.of("/r"), store.unsettled().stream().map(e -> new String(e.key(), StandardCharsets.UTF_8)).toList());
+        }
+    }
+
+    @Test
+    void aClosedStoreRefusesWrites() {
+        IndexStore store = open(dir);
         store.close();
         assertThrows(IllegalStateException.class, () -> store.put(b("/x"), Record.pending(AT)));
+        assertTrue(!store.isOpen());
+        store.close(); // a second close is harmless
+    }
+
+    /**
+     * Crash ordering: whatever a call returned from, durable or not, is there after the process
+     * is killed (SIGKILL, as the OOM killer would), in the state it last had.
+     */
+    @Test
+    void everyReturnedChangeSurvivesTheProcessBeingKilled() throws IOException, InterruptedException {
+        Process child = StoreCrashChild.start(getClass(), dir);
+        try {
+            assertTrue(StoreCrashChild.awaitCommitted(child), "the child committed its changes");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        try (IndexStore store = open(dir)) {
+            for (int i = 0; i < StoreCrashChild.KEYS; i++) {
+                assertEquals(Record.live(AT, null), store.get(b("/durable" + i)), "/durable" + i);
+                assertEquals(Record.pending(AT), store.get(b("/unsynced" + i)), "/unsynced" + i);
+                assertNull(store.get(b("/removed" + i)), "/removed" + i);
+            }
+            assertEquals(StoreCrashChild.KEYS, store.unsettled().size());
+        }
     }
 }

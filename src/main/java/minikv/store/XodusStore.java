@@ -1,0 +1,248 @@
+package minikv.store;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import jetbrains.exodus.ArrayByteIterable;
+import jetbrains.exodus.ByteIterable;
+import jetbrains.exodus.env.Cursor;
+import jetbrains.exodus.env.Environment;
+import jetbrains.exodus.env.EnvironmentConfig;
+import jetbrains.exodus.env.Environments;
+import jetbrains.exodus.env.Store;
+import jetbrains.exodus.env.StoreConfig;
+import jetbrains.exodus.env.Transaction;
+
+/**
+ * The index store in an embedded Xodus environment, the default: key bytes (UTF-8, so byte
+ * order is key order) to encoded {@link Record}s in one store, and the keys whose record is
+ * PENDING or DELETING in a second, so that {@link #unsettled} finds them at startup without a
+ * full scan. Writes go through one {@link GroupCommit}; syncs through {@link XodusLogSync}.
+ * {@link #keyCounts} is counted by one scan on open, then kept current by the writer; the same
+ * scan fills a {@link KeyFilter}, which answers most lookups of missing keys without a
+ * transaction. Only one process may have the directory open.
+ */
+public final class XodusStore implements IndexStore {
+
+    /** Enough to amortise one fsync, small enough that one batch never holds a commit long. */
+    private static final int MAX_BATCH = 1024;
+    private static final ByteIterable NOTHING = new ArrayByteIterable(new byte[0]);
+
+    private final Environment env;
+    private final Store records;
+    private final Store unsettled;
+    private final KeyCounts keyCounts = new KeyCounts();
+    private final KeyFilter keyFilter;
+    private final XodusLogSync logSync;
+    private final GroupCommit<Mutation> commits;
+
+    private XodusStore(Environment env) {
+        this.env = env;
+        this.logSync = new XodusLogSync(env);
+        this.records = env.computeInTransaction(
+                txn -> env.openStore("records", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
+        this.unsettled = env.computeInTransaction(
+                txn -> env.openStore("unsettled", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
+        this.keyFilter = env.computeInReadonlyTransaction(txn -> KeyFilter.forKeys(records.count(txn)));
+        scanKeys();
+        this.commits = new GroupCommit<>("index-store", this::apply, logSync, MAX_BATCH);
+    }
+
+    /**
+     * Opens (creating if needed) the index in {@code dir}. Only one process may have it open.
+     *
+     * @throws IllegalStateException with a readable reason when it cannot be opened
+     */
+    public static XodusStore open(Path dir) {
+        EnvironmentConfig config = new EnvironmentConfig()
+                .setLogDurableWrite(false) // the syncer syncs the commits that need it (see sync)
+                .setEnvCloseForcedly(true) // shutdown must not wait for a listing still streaming
+                .setEnvGatherStatistics(false);
+        try {
+            return new XodusStore(Environments.newInstance(dir.toFile(), config));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot open index database " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Record get(byte[] key) {
+        if (!keyFilter.mightHold(key)) {
+            return null;
+        }
+        Transaction txn = env.beginReadonlyTransaction();
+        try {
+            ByteIterable value = records.get(txn, new ArrayByteIterable(key));
+            return value == null ? null : Record.decode(value.getBytesUnsafe(), value.getLength());
+        } finally {
+            txn.abort();
+        }
+    }
+
+    @Override
+    public void put(byte[] key, Record record) {
+        commits.commit(new Mutation(key, record), true);
+    }
+
+    @Override
+    public void remove(byte[] key) {
+        commits.commit(new Mutation(key, null), true);
+    }
+
+    @Override
+    public void putUnsynced(byte[] key, Record record) {
+        commits.commit(new Mutation(key, record), false);
+    }
+
+    @Override
+    public void removeUnsynced(byte[] key) {
+        commits.commit(new Mutation(key, null), false);
+    }
+
+    /** How many syncs have been made (for tests). */
+    long syncs() {
+        return commits.syncs();
+    }
+
+    /** How many syncs needed XodusLogSync's fallback (for tests). */
+    long syncFallbacks() {
+        return logSync.fallbacks();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return commits.isOpen();
+    }
+
+    @Override
+    public KeyCounts keyCounts() {
+        return keyCounts;
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        return new XodusSnapshot(env.beginReadonlyTransaction());
+    }
+
+    @Override
+    public List<Entry> unsettled() {
+        List<Entry> found = new ArrayList<>();
+        env.executeInReadonlyTransaction(txn -> {
+            try (Cursor cursor = unsettled.openCursor(txn)) {
+                while (cursor.getNext()) {
+                    ByteIterable key = cursor.getKey();
+                    ByteIterable value = records.get(txn, key);
+                    if (value != null) {
+                        found.add(new Entry(bytes(key), Record.decode(value.getBytesUnsafe(), value.getLength())));
+                    }
+                }
+            }
+        });
+        return found;
+    }
+
+    /** Applies and syncs what is already queued, stops the writer and closes the environment. */
+    @Override
+    public void close() {
+        if (!commits.isOpen()) {
+            return;
+        }
+        commits.close();
+        env.close();
+    }
+
+    /** A read-only transaction; Xodus read transactions see one committed version throughout. */
+    private final class XodusSnapshot implements Snapshot {
+        private final Transaction txn;
+
+        private XodusSnapshot(Transaction txn) {
+            this.txn = txn;
+        }
+
+        @Override
+        public void scanKeys(byte[] prefix, byte[] start, Record.State state, KeyVisitor visitor) {
+            byte[] from = Arrays.compareUnsigned(start, prefix) > 0 ? start : prefix;
+            try (Cursor cursor = records.openCursor(txn)) {
+                if (cursor.getSearchKeyRange(new ArrayByteIterable(from)) == null) {
+                    return;
+                }
+                do {
+                    byte[] key = bytes(cursor.getKey());
+                    if (!startsWith(key, prefix)) {
+                        return;
+                    }
+                    ByteIterable value = cursor.getValue();
+                    if (Record.stateOf(value.getBytesUnsafe(), value.getLength()) == state && !visitor.visit(key)) {
+                        return;
+                    }
+                } while (cursor.getNext());
+            }
+        }
+
+        @Override
+        public void close() {
+            txn.abort();
+        }
+    }
+
+    private record Mutation(byte[] key, Record record) {}
+
+    private void apply(List<Mutation> batch) {
+        Transaction txn = env.beginExclusiveTransaction();
+        KeyCounts.Delta counted = new KeyCounts.Delta();
+        try {
+            for (Mutation m : batch) {
+                ArrayByteIterable key = new ArrayByteIterable(m.key());
+                ByteIterable before = records.get(txn, key);
+                counted.move(before == null ? null : Record.stateOf(before.getBytesUnsafe(), before.getLength()),
+                        m.record() == null ? null : m.record().state());
+                if (m.record() == null) {
+                    records.delete(txn, key);
+                    unsettled.delete(txn, key);
+                } else {
+                    keyFilter.add(m.key()); // before the commit makes the record visible
+                    records.put(txn, key, new ArrayByteIterable(m.record().encode()));
+                    Record.State state = m.record().state();
+                    if (state == Record.State.PENDING || state == Record.State.DELETING) {
+                        unsettled.put(txn, key, NOTHING);
+                    } else {
+                        unsettled.delete(txn, key);
+                    }
+                }
+            }
+            if (!txn.commit()) {
+                throw new IllegalStateException("index commit was refused");
+            }
+            keyCounts.apply(counted);
+        } finally {
+            if (!txn.isFinished()) {
+                txn.abort();
+            }
+        }
+    }
+
+    /** Before the writer starts: the one full scan; from then on commits keep counts and filter. */
+    private void scanKeys() {
+        KeyCounts.Delta all = new KeyCounts.Delta();
+        env.executeInReadonlyTransaction(txn -> {
+            try (Cursor cursor = records.openCursor(txn)) {
+                while (cursor.getNext()) {
+                    ByteIterable key = cursor.getKey();
+                    keyFilter.add(key.getBytesUnsafe(), key.getLength());
+                    ByteIterable value = cursor.getValue();
+                    all.move(null, Record.stateOf(value.getBytesUnsafe(), value.getLength()));
+                }
+            }
+        });
+        keyCounts.apply(all);
+    }
+
+    private static byte[] bytes(ByteIterable it) {
+        return Arrays.copyOf(it.getBytesUnsafe(), it.getLength());
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+}
