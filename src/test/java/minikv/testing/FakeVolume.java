@@ -10,12 +10,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +35,8 @@ public final class FakeVolume implements AutoCloseable {
 
     private final ServerSocket server;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    /** Every body a PUT stored, by path, in order. */
+    private final Map<String, List<byte[]>> stored = new ConcurrentHashMap<>();
     private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean hung;
@@ -61,6 +64,11 @@ public final class FakeVolume implements AutoCloseable {
     /** The files by URL path, in order. */
     public Map<String, byte[]> files() {
         return new TreeMap<>(files);
+    }
+
+    /** Every body PUT stored at {@code path}, first to last (not what {@link #place} put there). */
+    public List<byte[]> stored(String path) {
+        return List.copyOf(stored.getOrDefault(path, List.of()));
     }
 
     /** Puts a file in place, as an earlier write would have. */
@@ -203,6 +211,7 @@ public final class FakeVolume implements AutoCloseable {
         return switch (method) {
             case "PUT" -> {
                 files.put(path, body);
+                stored.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(body);
                 yield status(201, new byte[0]);
             }
             case "GET", "HEAD" -> {
