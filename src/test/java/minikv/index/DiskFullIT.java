@@ -130,7 +130,7 @@ class DiskFullIT {
         assertEquals(List.of(), cluster.replicaFiles(key));
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!cluster.partialUploads().isEmpty() && System.nanoTime() < deadline) {
-            sleep(50);
+            Await.pause(Duration.ofMillis(50));
         }
         assertEquals(List.of(), cluster.partialUploads());
     }
@@ -150,13 +150,5 @@ class DiskFullIT {
         }
         String output = new String(process.getInputStream().readAllBytes()).strip();
         return process.exitValue() == 0 ? "" : String.join(" ", command) + ": status " + process.exitValue() + " " + output;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -32,6 +32,7 @@ import java.util.function.Supplier;
 import minikv.placement.Placement;
 import minikv.store.IndexStore;
 import minikv.testing.AdminPort;
+import minikv.testing.Await;
 import minikv.testing.Cluster;
 import minikv.testing.FreePorts;
 import minikv.testing.Http;
@@ -42,6 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the index guarantees when volumes go away and when it is itself killed. */
 class IndexFailureIT {
+
+    /** The index learns that a volume came back or went away from its probes, once a second. */
+    private static final Duration PROBES_NOTICE = Duration.ofSeconds(5);
 
     @TempDir
     Path dir;
@@ -115,15 +119,15 @@ class IndexFailureIT {
                 "a PUT must first finish the delete, which it cannot");
 
         cluster.restartVolume(down);
-        assertEquals(204, awaitStatus(204, () -> Http.delete(cluster.url("/doomed"))));
+        assertEquals(204, Await.status(204, () -> Http.delete(cluster.url("/doomed")), PROBES_NOTICE));
         assertEquals(List.of(), cluster.replicaFiles("/doomed"));
 
-        assertEquals(201, awaitStatus(201, () -> Http.put(cluster.url("/replaced"), bytes("new"))));
+        assertEquals(201, Await.status(201, () -> Http.put(cluster.url("/replaced"), bytes("new")), PROBES_NOTICE));
         assertArrayEquals(bytes("new"), cluster.read("/replaced"));
         assertEquals(3, cluster.replicaFiles("/replaced").size());
 
         cluster.volumes().forEach(VolumeProcess::stop);
-        assertEquals(503, awaitStatus(503, () -> Http.get(cluster.url("/kept"))), "no replica is on a volume that is up");
+        assertEquals(503, Await.status(503, () -> Http.get(cluster.url("/kept")), PROBES_NOTICE), "no replica is on a volume that is up");
         assertTrue(body(Http.get(cluster.url("/kept"))).contains("is down"));
     }
 
@@ -166,21 +170,6 @@ class IndexFailureIT {
             assertEquals(204, Http.delete(cluster.url("/before/" + i)).statusCode(), "DELETE " + i);
         }
         assertArrayEquals(large, cluster.read("/after/large/3"));
-    }
-
-    /**
-     * The status of {@code request} once it is {@code expected}, retrying for a few seconds: the
-     * index learns that a volume came back or went away from its probes, once a second.
-     */
-    private static int awaitStatus(int expected, Supplier<HttpResponse<byte[]>> request) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
-            int status = request.get().statusCode();
-            if (status == expected || System.nanoTime() > deadline) {
-                return status;
-            }
-            Thread.sleep(100);
-        }
     }
 
     @Test

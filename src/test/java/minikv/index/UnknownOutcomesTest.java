@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import minikv.placement.VolumeHealth;
+import minikv.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -156,13 +157,11 @@ class UnknownOutcomesTest {
         socket.close();
     }
 
-    private static void awaitKnown(UnknownOutcomes unknown) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (unknown.count() > 0 && System.nanoTime() < deadline) {
+    private static void awaitKnown(UnknownOutcomes unknown) {
+        assertTrue(Await.until(() -> {
             unknown.check();
-            Thread.sleep(20);
-        }
-        assertEquals(0, unknown.count(), "still unknown");
+            return unknown.count() == 0;
+        }, Duration.ofSeconds(5)), "still unknown");
         assertNull(unknown.about(KEY));
     }
 

@@ -15,13 +15,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import minikv.cluster.ReplicaName;
 import minikv.ops.MinFree;
 import minikv.ops.OpsConfig;
 import minikv.placement.Placement;
 import minikv.store.IndexStore;
 import minikv.store.Record;
+import minikv.testing.Await;
 import minikv.testing.FakeVolume;
 import minikv.testing.FreePorts;
 import minikv.testing.Http;
@@ -99,7 +99,7 @@ class WritePathTest {
         hung.resume(); // it now stores the PUT it held: the rollback must come after that
         HttpResponse<byte[]> failed = putting.get(10, TimeUnit.SECONDS);
         assertEquals(503, failed.statusCode(), text(failed));
-        awaitTrue(() -> volumes.stream().allMatch(v -> v.files().isEmpty()), "no replica left anywhere");
+        assertTrue(Await.until(() -> volumes.stream().allMatch(v -> v.files().isEmpty()), SETTLED), "no replica left anywhere");
         assertEquals(201, put("/k").statusCode(), "the key settled and written again");
         volumes.forEach(v -> assertArrayEquals(VALUE, v.files().values().iterator().next()));
     }
@@ -110,7 +110,7 @@ class WritePathTest {
         FakeVolume hung = volumes.get(1);
         hung.hang();
         assertEquals(503, put("/k").statusCode());
-        awaitTrue(() -> text(put("/k")).contains("has not answered it"), "a second PUT is told why");
+        assertTrue(Await.until(() -> text(put("/k")).contains("has not answered it"), SETTLED), "a second PUT is told why");
         hung.resume();
     }
 
@@ -125,7 +125,7 @@ class WritePathTest {
         assertEquals(404, Http.get(url("/k")).statusCode());
 
         volumes.get(0).refuse("DELETE", 0);
-        awaitTrue(() -> volumes.stream().allMatch(v -> v.files().isEmpty()), "rolled back in the background");
+        assertTrue(Await.until(() -> volumes.stream().allMatch(v -> v.files().isEmpty()), SETTLED), "rolled back in the background");
         assertEquals(404, Http.delete(url("/k")).statusCode(), "no record left");
     }
 
@@ -185,19 +185,6 @@ class WritePathTest {
     private void assertNoFiles() {
         for (FakeVolume v : volumes) {
             assertEquals(Map.of(), v.files(), v.address());
-        }
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + SETTLED.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what + " within " + SETTLED);
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 

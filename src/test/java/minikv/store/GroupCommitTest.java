@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import minikv.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +83,7 @@ class GroupCommitTest {
     void aChangeThatNeedsNoSyncNeverWaitsForOne() throws Exception {
         syncGate = new CountDownLatch(1);
         CompletableFuture<Void> durable = commitAsync("durable", true);
-        awaitTrue(() -> appliedAtSync.size() == 1); // its sync has begun, and is held
+        assertTrue(Await.until(() -> appliedAtSync.size() == 1, Duration.ofSeconds(5))); // its sync has begun, and is held
 
         commits.commit("quick", false); // returns although the sync is still held
 
@@ -105,12 +106,12 @@ class GroupCommitTest {
     void oneSyncCoversEveryDurableChangeHandedOverMeanwhile() throws Exception {
         syncGate = new CountDownLatch(1);
         CompletableFuture<Void> first = commitAsync("first", true);
-        awaitTrue(() -> appliedAtSync.size() == 1);
+        assertTrue(Await.until(() -> appliedAtSync.size() == 1, Duration.ofSeconds(5)));
         List<CompletableFuture<Void>> later = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             later.add(commitAsync("d" + i, true));
         }
-        awaitTrue(() -> batches.stream().mapToInt(List::size).sum() == 21); // applied, waiting for a sync
+        assertTrue(Await.until(() -> batches.stream().mapToInt(List::size).sum() == 21, Duration.ofSeconds(5))); // applied, waiting for a sync
         syncGate.countDown();
         first.get(5, TimeUnit.SECONDS);
         for (CompletableFuture<Void> f : later) {
@@ -167,16 +168,6 @@ class GroupCommitTest {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition) throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("condition not met");
-            }
-            Thread.sleep(5);
         }
     }
 }

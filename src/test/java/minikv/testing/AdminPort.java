@@ -57,7 +57,7 @@ public final class AdminPort {
             if (last != null && test.test(last)) {
                 return last;
             }
-            sleep(100);
+            Await.pause(Duration.ofMillis(100));
         }
         return fail(series + " did not reach the expected value within " + timeout + "; last: " + last);
     }
@@ -71,18 +71,9 @@ public final class AdminPort {
             if (last.statusCode() == status) {
                 return new String(last.body(), StandardCharsets.UTF_8);
             }
-            sleep(100);
+            Await.pause(Duration.ofMillis(100));
         }
         return fail("/health/ready did not answer " + status + " within " + timeout + "; last: "
                 + (last == null ? "none" : last.statusCode() + " " + new String(last.body(), StandardCharsets.UTF_8)));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,6 +2,7 @@ package minikv.testing;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /** Requests repeated until the store has settled: the index learns of volumes from probes, once a second. */
@@ -25,6 +26,27 @@ public final class Await {
         return until(status -> status != 409, request, patience);
     }
 
+    /** Polls {@code condition} until it holds; false if it still does not after {@code patience}. */
+    public static boolean until(BooleanSupplier condition, Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            pause(POLL);
+        }
+        return true;
+    }
+
+    /** Sleeps for {@code duration}; an interrupt ends it early and stays set. */
+    public static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static int until(java.util.function.IntPredicate done, Supplier<HttpResponse<byte[]>> request,
             Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
@@ -33,10 +55,8 @@ public final class Await {
             if (done.test(status) || System.nanoTime() > deadline) {
                 return status;
             }
-            try {
-                Thread.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            pause(POLL);
+            if (Thread.currentThread().isInterrupted()) {
                 return status;
             }
         }

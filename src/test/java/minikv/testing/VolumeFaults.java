@@ -58,21 +58,13 @@ public final class VolumeFaults implements AutoCloseable {
         for (int i = 0; i < hung.size(); i++) {
             long pid = hung.get(i);
             if (i > 1) {
-                sleep(RESUME_GAP);
+                Await.pause(RESUME_GAP);
             }
             if (ProcessHandle.of(pid).isPresent()) {
                 Signals.send(pid, "CONT");
             }
         }
         hung.clear();
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** SIGKILL to the launcher first (so it restarts nothing), then to nginx's master and workers. */

@@ -105,7 +105,7 @@ public final class VolumeProcess implements AutoCloseable {
             if (Instant.now().isAfter(deadline)) {
                 fail("port " + port + " still accepts connections after the launcher exited");
             }
-            sleep(Duration.ofMillis(50));
+            Await.pause(Duration.ofMillis(50));
         }
     }
 
@@ -162,14 +162,6 @@ public final class VolumeProcess implements AutoCloseable {
             return Files.readString(Path.of("/proc", Long.toString(process.pid()), "cmdline")).contains(dir.toString());
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

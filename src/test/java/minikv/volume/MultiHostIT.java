@@ -163,7 +163,7 @@ class MultiHostIT {
             } catch (UncheckedIOException e) {
                 problem = e.getCause().toString();
             }
-            sleep(100);
+            Await.pause(Duration.ofMillis(100));
         }
         fail(key + " was not readable within " + PATIENCE + ": " + problem);
     }
@@ -243,13 +243,5 @@ class MultiHostIT {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import minikv.cluster.DiskStatus;
+import minikv.testing.Await;
 import minikv.testing.Http;
 import minikv.testing.VolumeProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -57,7 +58,7 @@ class VolumeStatusFileIT {
         Instant deadline = Instant.now().plus(DiskStatusReporter.INTERVAL.multipliedBy(3));
         Instant latest = first;
         while (!latest.isAfter(first) && Instant.now().isBefore(deadline)) {
-            sleep(Duration.ofMillis(200));
+            Await.pause(Duration.ofMillis(200));
             latest = DiskStatus.fromJson(Http.get(volume.url(DiskStatus.URL_PATH)).body()).time();
         }
         assertTrue(latest.isAfter(first), "rewritten every " + DiskStatusReporter.INTERVAL + "; still " + first);
@@ -71,14 +72,5 @@ class VolumeStatusFileIT {
         assertEquals(404, Http.put(volume.url("/.minikv/status.json.tmp"), empty).statusCode(), "only the one file is exposed");
 
         DiskStatus.fromJson(Files.readAllBytes(dir.resolve(".minikv/status.json"))); // still the launcher's, not "{}"
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }
