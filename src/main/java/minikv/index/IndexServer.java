@@ -105,8 +105,6 @@ public final class IndexServer implements AutoCloseable {
         KeyClaims claims = new KeyClaims();
         Eraser eraser = new Eraser(store, volumes);
         this.settler = new Settler(store, eraser, claims);
-        // UNLINK/RELINK rename replicas (see LinkHandler), within the volume timeout.
-        VolumeClient renames = new VolumeClient(config.volumeTimeout(), config.volumeTimeout(), config.secret());
         Predicate<String> knownDown = location -> placement.volumes().contains(Placement.volumeOf(location))
                 && !volumes.health().isUp(location);
         // The operator tools' per-key work (see ToolHandler) reads and copies whole values.
@@ -116,7 +114,7 @@ public final class IndexServer implements AutoCloseable {
 
         KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links,
                 onWorker(new ListHandler(store)));
-        ReplicaRenames replicaRenames = new ReplicaRenames(renames, knownDown);
+        ReplicaRenames replicaRenames = new ReplicaRenames(volumes, knownDown);
         KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, replicaRenames,
                 config.md5(), ops.rollbacks());
         KeyedHandler delete = new DeleteHandler(store, eraser, claims, config.protect());

@@ -1,27 +1,24 @@
 package minikv.index;
 
-import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
 import minikv.cluster.ReplicaName;
-import minikv.cluster.VolumeClient;
 import minikv.placement.Placement;
 
 /**
  * Renames a key's replicas between the live name and the unlinked name ({@link ReplicaName}),
- * one WebDAV MOVE (an atomic rename) per volume, within the volume timeout.
+ * one WebDAV MOVE (an atomic rename) per volume, within the volume timeout, through the same
+ * client as the replica writes: a rename that got no answer has an unknown outcome, and the key
+ * waits for it like for a write (see {@link UnknownOutcomes}).
  */
 final class ReplicaRenames {
 
-    private final VolumeClient volumes;
+    private final Volumes volumes;
     private final Predicate<String> knownDown;
 
-    /**
-     * @param volumes   renames with it; its timeouts should be the volume timeout, short, so that
-     *                  a volume that hangs delays a rename by that much at most
-     * @param knownDown whether a location is on a volume that probes say is down
-     */
-    ReplicaRenames(VolumeClient volumes, Predicate<String> knownDown) {
+    /** @param knownDown whether a location is on a volume that probes say is down */
+    ReplicaRenames(Volumes volumes, Predicate<String> knownDown) {
         this.volumes = volumes;
         this.knownDown = knownDown;
     }
@@ -35,23 +32,18 @@ final class ReplicaRenames {
      * @throws VolumeFailure the first failure, once every location was tried
      */
     void rename(Key key, List<String> locations, boolean unlinking, boolean skipKnownDown) throws VolumeFailure {
-        VolumeFailure first = null;
+        List<String> tried = new ArrayList<>();
+        VolumeFailure down = null;
         for (String location : locations) {
             if (skipKnownDown && knownDown.test(location)) {
-                first = first != null ? first : VolumeFailure.down("volume " + Placement.volumeOf(location) + " is down");
-                continue;
-            }
-            try {
-                volumes.move(ReplicaName.url(location, key.bytes(), !unlinking),
-                        ReplicaName.path(location, key.bytes(), unlinking));
-            } catch (VolumeClient.Refused e) {
-                first = first != null ? first : VolumeFailure.answered(location, "MOVE", e.status());
-            } catch (IOException e) {
-                first = first != null ? first : VolumeFailure.unreachable(location, e);
+                down = down != null ? down : VolumeFailure.down("volume " + Placement.volumeOf(location) + " is down");
+            } else {
+                tried.add(location);
             }
         }
-        if (first != null) {
-            throw first;
+        volumes.moveAll(tried, key.bytes(), unlinking);
+        if (down != null) {
+            throw down;
         }
     }
 }

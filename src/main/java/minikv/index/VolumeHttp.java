@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import minikv.security.ClusterSecret;
 
 /**
- * The index's HTTP/1.1 client for the requests that change volumes (PUT and DELETE of
+ * The index's HTTP/1.1 client for the requests that change volumes (PUT, DELETE and MOVE of
  * replicas): just what nginx's WebDAV answers need, so that one thread can send a request to
  * every replica and then collect the answers, and so that a request is never lost to a
  * connection the volume closed while it sat in the pool.
@@ -40,6 +40,7 @@ final class VolumeHttp implements AutoCloseable {
     private static final int MAX_IDLE_PER_VOLUME = IndexServer.WORKER_THREADS;
     /** How often a thread waiting for an answer looks whether its exchange was aborted. */
     private static final long ABORT_POLL_MS = 100;
+    private static final String[] NO_HEADERS = {};
     private static final byte[] CHUNKED_END = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final int connectMillis;
@@ -53,7 +54,13 @@ final class VolumeHttp implements AutoCloseable {
 
     /** Sends a request whose body (possibly empty) is held whole, on a pooled connection if one is idle. */
     Exchange send(String volume, String method, String path, byte[] body, Duration readTimeout) throws IOException {
-        Exchange exchange = new Exchange(volume, method, path, body, body.length, readTimeout);
+        return send(volume, method, path, body, readTimeout, NO_HEADERS);
+    }
+
+    /** The same, with more request headers ({@code name, value, name, value...}), e.g. a MOVE's Destination. */
+    Exchange send(String volume, String method, String path, byte[] body, Duration readTimeout, String... headers)
+            throws IOException {
+        Exchange exchange = new Exchange(volume, method, path, body, body.length, readTimeout, headers);
         exchange.begin(true);
         return exchange;
     }
@@ -63,7 +70,7 @@ final class VolumeHttp implements AutoCloseable {
      * Exchange#body}: {@code length} bytes, or chunked if {@code length} is -1.
      */
     Exchange stream(String volume, String method, String path, long length, Duration readTimeout) throws IOException {
-        Exchange exchange = new Exchange(volume, method, path, null, length, readTimeout);
+        Exchange exchange = new Exchange(volume, method, path, null, length, readTimeout, NO_HEADERS);
         exchange.begin(false);
         return exchange;
     }
@@ -94,6 +101,7 @@ final class VolumeHttp implements AutoCloseable {
         private final byte[] heldBody;
         private final long length;
         private final Duration readTimeout;
+        private final String[] headers;
         private volatile Connection connection;
         private volatile boolean aborted;
         /** Set just before the request's last bytes are written: from then on the volume may act on it. */
@@ -106,13 +114,15 @@ final class VolumeHttp implements AutoCloseable {
         private OutputStream body;
 
         /** @param heldBody the whole body, which may be sent again; null when it streams, {@code length} bytes or chunked */
-        private Exchange(String volume, String method, String path, byte[] heldBody, long length, Duration readTimeout) {
+        private Exchange(String volume, String method, String path, byte[] heldBody, long length, Duration readTimeout,
+                         String[] headers) {
             this.volume = volume;
             this.method = method;
             this.path = path;
             this.heldBody = heldBody;
             this.length = heldBody != null ? heldBody.length : length;
             this.readTimeout = readTimeout;
+            this.headers = headers;
         }
 
         private void begin(boolean pooled) throws IOException {
@@ -302,6 +312,9 @@ final class VolumeHttp implements AutoCloseable {
                 head.append("Transfer-Encoding: chunked\r\n");
             }
             secret.ifPresent(s -> head.append(ClusterSecret.HEADER).append(": ").append(s.reveal()).append("\r\n"));
+            for (int i = 0; i + 1 < headers.length; i += 2) {
+                head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+            }
             return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
         }
     }

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
 import minikv.cluster.ReplicaName;
 import minikv.ops.MinFree;
 import minikv.ops.VolumeStats;
@@ -147,40 +148,68 @@ final class Volumes implements AutoCloseable {
      * @throws VolumeFailure the first failure, once every delete has finished
      */
     void deleteAll(List<String> locations, byte[] key, boolean live, boolean unlinked) throws VolumeFailure {
-        List<String> at = new ArrayList<>();
-        List<String> paths = new ArrayList<>();
+        List<Request> deletes = new ArrayList<>();
         for (String location : locations) {
             if (live) {
-                at.add(location);
-                paths.add(ReplicaName.path(location, key, false));
+                deletes.add(new Request(location, ReplicaName.path(location, key, false)));
             }
             if (unlinked) {
-                at.add(location);
-                paths.add(ReplicaName.path(location, key, true));
+                deletes.add(new Request(location, ReplicaName.path(location, key, true)));
             }
         }
-        VolumeHttp.Exchange[] sent = new VolumeHttp.Exchange[at.size()];
+        sendAll(key, "DELETE", deletes, code -> code / 100 == 2 || code == 404);
+    }
+
+    /**
+     * Renames the key's replica at every location from the live name to the unlinked name
+     * ({@code toUnlinked}) or back: one WebDAV MOVE (an atomic rename) per volume, all sent
+     * before any answer is awaited. A replica under neither name (already renamed, or lost:
+     * verify reports it) counts as done.
+     *
+     * @throws VolumeFailure the first failure, once every rename has finished
+     */
+    void moveAll(List<String> locations, byte[] key, boolean toUnlinked) throws VolumeFailure {
+        List<Request> moves = new ArrayList<>();
+        for (String location : locations) {
+            moves.add(new Request(location, ReplicaName.path(location, key, !toUnlinked),
+                    "Destination", ReplicaName.path(location, key, toUnlinked), "Overwrite", "T"));
+        }
+        sendAll(key, "MOVE", moves, code -> code == 201 || code == 204 || code == 404);
+    }
+
+    /** One request of {@link #sendAll}, without a body. */
+    private record Request(String location, String path, String... headers) {}
+
+    /**
+     * Sends {@code method} for every request, then collects every answer; an answer that is not
+     * {@code ok}, or none, is a failure, and a request that may still be acted on is handed to
+     * {@link UnknownOutcomes}.
+     */
+    private void sendAll(byte[] key, String method, List<Request> requests, IntPredicate ok) throws VolumeFailure {
+        VolumeHttp.Exchange[] sent = new VolumeHttp.Exchange[requests.size()];
         VolumeFailure first = null;
         for (int i = 0; i < sent.length; i++) {
+            Request r = requests.get(i);
             try {
-                sent[i] = http.send(Placement.volumeOf(at.get(i)), "DELETE", paths.get(i), NO_BODY, timeout);
+                sent[i] = http.send(Placement.volumeOf(r.location()), method, r.path(), NO_BODY, timeout, r.headers());
             } catch (IOException e) {
-                first = first == null ? failed(at.get(i), e) : first;
+                first = first == null ? failed(r.location(), e) : first;
             }
         }
         for (int i = 0; i < sent.length; i++) {
             if (sent[i] == null) {
                 continue;
             }
+            String location = requests.get(i).location();
             try {
                 int code = sent[i].answer();
-                if (code / 100 != 2 && code != 404 && first == null) {
-                    first = VolumeFailure.answered(at.get(i), "DELETE", code);
+                if (!ok.test(code) && first == null) {
+                    first = VolumeFailure.answered(location, method, code);
                 }
             } catch (IOException e) {
-                first = first == null ? failed(at.get(i), e) : first;
+                first = first == null ? failed(location, e) : first;
                 if (e instanceof VolumeHttp.OutcomeUnknown) {
-                    unknown.add(key, at.get(i), sent[i]); // it may still delete a file written after this
+                    unknown.add(key, location, sent[i]); // it may still act after a later request
                 }
             }
         }

@@ -114,6 +114,28 @@ class WritePathTest {
         hung.resume();
     }
 
+    /**
+     * UNLINK records the key first and renames after; a rename the volume did not answer may
+     * still happen, so nothing else changes the key until it has: a DELETE meanwhile could be
+     * overtaken by the late rename and leave the renamed file behind.
+     */
+    @Test
+    void anUnansweredRenameHoldsTheKeyUntilTheVolumeAnswers() throws Exception {
+        startIndex();
+        assertEquals(201, put("/k").statusCode());
+        FakeVolume hung = volumes.get(0);
+        hung.hang();
+
+        assertEquals(204, Http.send("UNLINK", url("/k")).statusCode(), "the key is unlinked either way");
+        HttpResponse<byte[]> delete = Http.delete(url("/k"));
+        assertEquals(503, delete.statusCode(), text(delete));
+        assertTrue(text(delete).contains("has not answered it"), text(delete));
+
+        hung.resume();
+        assertTrue(Await.until(() -> Http.delete(url("/k")).statusCode() == 204, SETTLED), "deleted once it answered");
+        assertNoFiles();
+    }
+
     @Test
     void aRollbackThatCannotReachAVolumeIsFinishedInTheBackground() {
         startIndex();
