@@ -1,9 +1,6 @@
 package minikv.index;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -41,11 +38,10 @@ final class VolumeHttp implements AutoCloseable {
     /** How often a thread waiting for an answer looks whether its exchange was aborted. */
     private static final long ABORT_POLL_MS = 100;
     private static final String[] NO_HEADERS = {};
-    private static final byte[] CHUNKED_END = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final int connectMillis;
     private final Optional<ClusterSecret> secret;
-    private final Map<String, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentLinkedDeque<VolumeConnection>> idle = new ConcurrentHashMap<>();
 
     VolumeHttp(Duration connectTimeout, Optional<ClusterSecret> secret) {
         this.connectMillis = (int) connectTimeout.toMillis();
@@ -79,7 +75,7 @@ final class VolumeHttp implements AutoCloseable {
     @Override
     public void close() {
         idle.values().forEach(pool -> {
-            for (Connection c; (c = pool.poll()) != null; ) {
+            for (VolumeConnection c; (c = pool.poll()) != null; ) {
                 c.close();
             }
         });
@@ -102,7 +98,7 @@ final class VolumeHttp implements AutoCloseable {
         private final long length;
         private final Duration readTimeout;
         private final String[] headers;
-        private volatile Connection connection;
+        private volatile VolumeConnection connection;
         private volatile boolean aborted;
         /** Set just before the request's last bytes are written: from then on the volume may act on it. */
         private volatile boolean mayHaveArrived;
@@ -132,7 +128,7 @@ final class VolumeHttp implements AutoCloseable {
                     writeLast(connection, true);
                 } else {
                     connection.out.write(head());
-                    body = length < 0 ? new ChunkedBody(connection.out) : connection.out;
+                    body = length < 0 ? new VolumeConnection.ChunkedBody(connection.out) : connection.out;
                 }
             } catch (IOException e) {
                 if (!resendable(e)) {
@@ -155,7 +151,7 @@ final class VolumeHttp implements AutoCloseable {
         }
 
         /** Writes the rest of the request (all of it, for a held one) and flushes it. */
-        private void writeLast(Connection c, boolean whole) throws IOException {
+        private void writeLast(VolumeConnection c, boolean whole) throws IOException {
             mayHaveArrived = true;
             writingLast = true;
             try {
@@ -165,7 +161,7 @@ final class VolumeHttp implements AutoCloseable {
                 if (whole) {
                     c.out.write(head());
                     c.out.write(heldBody);
-                } else if (body instanceof ChunkedBody chunked) {
+                } else if (body instanceof VolumeConnection.ChunkedBody chunked) {
                     chunked.end();
                 }
                 c.out.flush();
@@ -244,7 +240,7 @@ final class VolumeHttp implements AutoCloseable {
          *     ({@link #lostTrack}): then only the volume's behaviour over time can tell
          */
         boolean outcomeKnownNow() {
-            Connection c = connection;
+            VolumeConnection c = connection;
             if (lostTrack || c.socket.isClosed()) {
                 lostTrack = true;
                 throw new IllegalStateException("the connection to " + volume + " was closed before its answer");
@@ -290,7 +286,7 @@ final class VolumeHttp implements AutoCloseable {
          */
         void abort() {
             aborted = true;
-            Connection c = connection;
+            VolumeConnection c = connection;
             if (c == null || answered) {
                 return;
             }
@@ -330,11 +326,11 @@ final class VolumeHttp implements AutoCloseable {
         }
     }
 
-    private Connection pooledOrNew(String volume) throws IOException {
-        ConcurrentLinkedDeque<Connection> pool = idle.get(volume);
+    private VolumeConnection pooledOrNew(String volume) throws IOException {
+        ConcurrentLinkedDeque<VolumeConnection> pool = idle.get(volume);
         if (pool != null) {
             long now = System.nanoTime();
-            for (Connection c; (c = pool.pollFirst()) != null; ) {
+            for (VolumeConnection c; (c = pool.pollFirst()) != null; ) {
                 if (now - c.idleSince < MAX_IDLE_NANOS && !c.socket.isClosed()) {
                     c.reused = true;
                     c.answering = false;
@@ -346,117 +342,27 @@ final class VolumeHttp implements AutoCloseable {
         return connect(volume);
     }
 
-    private Connection connect(String volume) throws IOException {
+    private VolumeConnection connect(String volume) throws IOException {
         int colon = volume.lastIndexOf(':');
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(volume.substring(0, colon), Integer.parseInt(volume.substring(colon + 1))),
                     connectMillis);
-            return new Connection(socket);
+            return new VolumeConnection(socket);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
         }
     }
 
-    private void release(String volume, Connection c) {
-        ConcurrentLinkedDeque<Connection> pool = idle.computeIfAbsent(volume, v -> new ConcurrentLinkedDeque<>());
+    private void release(String volume, VolumeConnection c) {
+        ConcurrentLinkedDeque<VolumeConnection> pool = idle.computeIfAbsent(volume, v -> new ConcurrentLinkedDeque<>());
         if (pool.size() >= MAX_IDLE_PER_VOLUME) {
             c.close();
             return;
         }
         c.idleSince = System.nanoTime();
         pool.addFirst(c); // most recently used first: the others age out
-    }
-
-    private static final class Connection {
-        final Socket socket;
-        private final BufferedInputStream buffered;
-        final InputStream in;
-        final OutputStream out;
-        boolean reused;
-        /** Set once the first byte of an answer arrived: from then on a failure is no stale connection. */
-        volatile boolean answering;
-        long idleSince;
-
-        Connection(Socket socket) throws IOException {
-            this.socket = socket;
-            this.buffered = new BufferedInputStream(socket.getInputStream(), 8 * 1024);
-            this.in = new AnswerStream(buffered, this);
-            this.out = new BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
-        }
-
-        /**
-         * Waits, within the socket's timeout, until an answer's first byte or the end of the
-         * stream is there, without taking it.
-         */
-        void peek() throws IOException {
-            buffered.mark(1);
-            int b = buffered.read();
-            buffered.reset();
-            answering |= b >= 0;
-        }
-
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException e) {
-                // closing is all that was asked
-            }
-        }
-    }
-
-    /** Notes on its connection that an answer has begun to arrive. */
-    private static final class AnswerStream extends InputStream {
-        private final InputStream in;
-        private final Connection connection;
-
-        AnswerStream(InputStream in, Connection connection) {
-            this.in = in;
-            this.connection = connection;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = in.read();
-            connection.answering |= b >= 0;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            int n = in.read(buffer, offset, length);
-            connection.answering |= n > 0;
-            return n;
-        }
-    }
-
-    /** A body of unknown length, sent as HTTP/1.1 chunks. */
-    private static final class ChunkedBody extends OutputStream {
-        private final OutputStream out;
-
-        ChunkedBody(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] buffer, int offset, int length) throws IOException {
-            if (length > 0) {
-                out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(buffer, offset, length);
-                out.write('\r');
-                out.write('\n');
-            }
-        }
-
-        void end() throws IOException {
-            out.write(CHUNKED_END);
-        }
     }
 }
