@@ -59,19 +59,16 @@ public final class RequestObserver implements HttpHandler, ExchangeCompletionLis
         try {
             next.handleRequest(exchange);
         } finally {
-            // Not complete yet: it was dispatched (Undertow starts that task only after this
-            // call returns), threw (Undertow answers 500 after it returns) or waits on I/O that
-            // this same thread sees to later. It cannot complete before the listener is in place.
-            if (exchange.isComplete()) {
+            // Answered already: counted now. That includes an answer that closed the connection
+            // before the body was read (a refused framing): its response is complete and its
+            // listeners have run, though its request never completes. Otherwise it was
+            // dispatched (Undertow starts that task only after this call returns), threw
+            // (Undertow answers 500 after it returns) or waits on I/O that this same thread sees
+            // to later: it cannot complete before the listener is in place.
+            if (exchange.isComplete() || exchange.isResponseComplete()) {
                 observe(exchange);
             } else {
-                try {
-                    exchange.addExchangeCompleteListener(this);
-                } catch (IllegalStateException alreadyDone) {
-                    // An answer that closes the connection before its body was read (a refused
-                    // framing) runs the listeners at once, while the request is not complete.
-                    observe(exchange);
-                }
+                exchange.addExchangeCompleteListener(this);
             }
         }
     }
