@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  *   ops                           metrics, health, status (used by index; sees store, placement)
  *   cluster                       replica names and files, the volume client, moving and repairing a key,
  *                                 the volume's disk-status format
- *   store | placement | security | cli   leaves
+ *   store | placement | security | cli | http   leaves (http: the one HTTP client, which sends the secret)
  * </pre>
  */
 class LayersTest {
@@ -47,7 +47,8 @@ class LayersTest {
                 .layer("Volume").definedBy("minikv.volume..")
                 .layer("Ops").definedBy("minikv.ops..")
                 .layer("Cluster").definedBy("minikv.cluster..")
-                .layer("Leaves").definedBy("minikv.store..", "minikv.placement..", "minikv.security..", "minikv.cli..")
+                .layer("Leaves").definedBy("minikv.store..", "minikv.placement..", "minikv.security..", "minikv.cli..",
+                        "minikv.http..")
                 .whereLayer("Entry").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Index").mayOnlyBeAccessedByLayers("Entry")
                 .whereLayer("Tools").mayOnlyBeAccessedByLayers("Entry")
@@ -59,11 +60,26 @@ class LayersTest {
 
     @Test
     void theLeavesUseNoOtherMinikvPackage() {
-        for (String leaf : new String[] {"store", "placement", "security", "cli"}) {
+        for (String leaf : new String[] {"store", "placement", "security", "cli", "http"}) {
             com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage("minikv." + leaf + "..")
                     .should().dependOnClassesThat().resideInAnyPackage("minikv", "minikv.bench..", "minikv.index..",
                             "minikv.tools..", "minikv.volume..", "minikv.ops..", "minikv.cluster..")
                     .check(classes);
         }
+    }
+
+    /**
+     * Every request the index, the tools and the volume launcher send goes through {@code
+     * minikv.http}: one place for connection reuse, deadlines, abort, the secret and the resend
+     * rule. The bench load generator keeps its own client, as a user's would be.
+     */
+    @Test
+    void oneHttpClientMechanism() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses()
+                .that().resideOutsideOfPackages("minikv.http..", "minikv.bench..")
+                .should().dependOnClassesThat().resideInAnyPackage("java.net.http..")
+                .orShould().dependOnClassesThat().areAssignableTo(java.net.HttpURLConnection.class)
+                .orShould().dependOnClassesThat().areAssignableTo(java.net.URLConnection.class)
+                .check(classes);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import minikv.http.OutcomeUnknown;
 import minikv.placement.Placement;
 import minikv.store.IndexStore;
 import minikv.store.Record;
@@ -135,7 +136,7 @@ public final class KeyMover {
                 } else {
                     return null;
                 }
-            } catch (VolumeClient.OutcomeUnknown e) {
+            } catch (OutcomeUnknown e) {
                 // Another source would race it to the same file; run again once the volume answers.
                 return e.getMessage() + "; run again once the volume answers";
             } catch (IOException e) {

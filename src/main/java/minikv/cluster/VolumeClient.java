@@ -2,31 +2,26 @@ package minikv.cluster;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.Proxy;
-import java.net.SocketTimeoutException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
+import minikv.http.Answer;
+import minikv.http.ClusterHttp;
+import minikv.http.Exchange;
+import minikv.http.HeldBack;
+import minikv.http.OutcomeUnknown;
 import minikv.placement.Placement;
-import minikv.security.ClusterSecret;
 
 /**
  * What the tools ask of volume servers (nginx): listings, HEAD, reads through md5, streamed
- * copies from one volume to another, DELETE and MOVE. Values stream through one fixed buffer.
+ * copies from one volume to another, DELETE and MOVE, all through the one {@link ClusterHttp}
+ * client (which sends the cluster secret). Values stream through one fixed buffer. Reads that
+ * may safely be repeated are retried a few times, so that one dropped keep-alive connection does
+ * not count as a damaged replica.
  *
- * <p>HttpURLConnection for everything it can send (its keep-alive pool measured about twice the
- * JDK HttpClient's request rate on this hardware); MOVE, a method HttpURLConnection refuses, goes
- * through HttpClient. Reads that may safely be repeated are retried a few times, so that one
- * dropped keep-alive connection does not count as a damaged replica.
+ * <p>Its methods take URLs ({@code http://host:port/path}), as the tools name replicas.
  */
 public final class VolumeClient {
 
@@ -36,24 +31,19 @@ public final class VolumeClient {
     static final String LINK_REFUSAL_HEADER = "Minikv-Refusal";
     private static final String FORBIDDEN_HINT = " (a volume started with --secret-file needs the same --secret-file here;"
             + " or --allow does not list this host)";
+    private static final byte[] NO_BODY = {};
+    private static final String SCHEME = "http://";
 
-    private final int connectMillis;
-    private final int readMillis;
-    private final Optional<ClusterSecret> secret;
-    private final HttpClient dav;
+    private final ClusterHttp http;
+    private final Duration read;
 
     /**
-     * @param connect how long a volume may take to accept a connection
-     * @param read    how long it may then take to answer, or to send the next bytes
-     * @param secret  sent with every request: volumes started with {@code --secret-file} take
-     *                writes only with it, and with {@code --signed-reads} reads and listings too
+     * @param http the client, with the cluster secret if volumes need it
+     * @param read how long a volume may take to answer, or to send the next bytes
      */
-    public VolumeClient(Duration connect, Duration read, Optional<ClusterSecret> secret) {
-        this.connectMillis = (int) connect.toMillis();
-        this.readMillis = (int) read.toMillis();
-        this.secret = secret;
-        this.dav = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connect)
-                .proxy(HttpClient.Builder.NO_PROXY).build();
+    public VolumeClient(ClusterHttp http, Duration read) {
+        this.http = http;
+        this.read = read;
     }
 
     /** A file's length and md5, as read. */
@@ -75,12 +65,8 @@ public final class VolumeClient {
     public List<Autoindex.Entry> list(String volume, String dir) throws IOException {
         String url = "http://" + volume + dir;
         return retried(() -> {
-            HttpURLConnection c = get(url);
-            if (c == null) {
-                return null;
-            }
-            try (InputStream in = c.getInputStream()) {
-                return Autoindex.parse(in);
+            try (Answer answer = get(url)) {
+                return answer == null ? null : Autoindex.parse(answer.body());
             }
         });
     }
@@ -88,34 +74,33 @@ public final class VolumeClient {
     /** The length of the file at {@code url}, or -1 if there is none. */
     public long size(String url) throws IOException {
         return retried(() -> {
-            HttpURLConnection c = open(url, "HEAD");
-            int code = c.getResponseCode();
-            drain(c);
-            if (code == 404) {
-                return -1L;
+            try (Answer answer = ask("HEAD", url)) {
+                if (answer.status() == 404) {
+                    return -1L;
+                }
+                expect(answer, "HEAD", url, 200);
+                return answer.contentLength();
             }
-            expect(c, "HEAD", url, 200);
-            return c.getContentLengthLong();
         });
     }
 
     /** Reads the whole file at {@code url} through md5; null if there is none. */
     public Content read(String url) throws IOException {
         return retried(() -> {
-            HttpURLConnection c = get(url);
-            if (c == null) {
-                return null;
-            }
-            MessageDigest md5 = Placement.md5Digest();
-            long size = 0;
-            byte[] buffer = new byte[BUFFER_BYTES];
-            try (InputStream in = c.getInputStream()) {
+            try (Answer answer = get(url)) {
+                if (answer == null) {
+                    return null;
+                }
+                MessageDigest md5 = Placement.md5Digest();
+                long size = 0;
+                byte[] buffer = new byte[BUFFER_BYTES];
+                InputStream in = answer.body();
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                     md5.update(buffer, 0, n);
                     size += n;
                 }
+                return new Content(size, md5.digest());
             }
-            return new Content(size, md5.digest());
         });
     }
 
@@ -129,98 +114,79 @@ public final class VolumeClient {
      *     anything was written), or null if the source has no such file
      */
     public Content copy(String from, String to, byte[] expectedMd5) throws IOException {
-        HttpURLConnection get = get(from);
-        if (get == null) {
-            return null;
-        }
-        long length = get.getContentLengthLong();
-        if (length < 0) {
-            drain(get);
-            throw new IOException("GET " + from + " sent no Content-Length");
-        }
-        if (length == 0) {
-            // Nothing to hold back: a PUT of no bytes is complete as soon as it is sent.
-            drain(get);
-            Content empty = new Content(0, Placement.md5(new byte[0]));
-            if (expectedMd5 == null || empty.hasMd5(expectedMd5)) {
-                HttpURLConnection put = put(to, 0);
-                put.getOutputStream().close();
-                expect(put, "PUT", to, 201, 204);
-                drain(put);
+        try (Answer get = get(from)) {
+            if (get == null) {
+                return null;
             }
-            return empty;
-        }
-        HttpURLConnection put = put(to, length);
-        MessageDigest md5 = Placement.md5Digest();
-        byte[] buffer = new byte[BUFFER_BYTES];
-        long copied = 0;
-        Content content;
-        try (InputStream in = get.getInputStream()) {
-            OutputStream out = put.getOutputStream();
-            int held = 0; // bytes read but not yet sent: at most the last one
-            for (int n = in.read(buffer, held, buffer.length - held); n >= 0; n = in.read(buffer, held, buffer.length - held)) {
-                md5.update(buffer, held, n);
-                copied += n;
-                int total = held + n;
-                out.write(buffer, 0, total - 1);
-                buffer[0] = buffer[total - 1];
-                held = 1;
+            long length = get.contentLength();
+            if (length < 0) {
+                throw new IOException("GET " + from + " sent no Content-Length");
             }
-            if (copied != length) {
-                put.disconnect();
-                throw new IOException("GET " + from + " ended after " + copied + " of " + length + " bytes");
+            if (length == 0) {
+                // Nothing to hold back: a PUT of no bytes is complete as soon as it is sent.
+                Content empty = new Content(0, Placement.md5(NO_BODY));
+                if (expectedMd5 == null || empty.hasMd5(expectedMd5)) {
+                    finishPut(http.send(hostOf(to), "PUT", pathOf(to), NO_BODY, read), to);
+                }
+                return empty;
             }
-            content = new Content(length, md5.digest());
-            if (expectedMd5 != null && !content.hasMd5(expectedMd5)) {
-                put.disconnect(); // the body stays incomplete: nginx discards it
-                return content;
+            InputStream in = get.body();
+            byte[] buffer = new byte[BUFFER_BYTES];
+            int first = HeldBack.fill(in, buffer, 0);
+            if (first < 0) {
+                throw new IOException("GET " + from + " ended before its first byte");
             }
-            out.write(buffer, 0, held);
-            out.close();
-        } catch (IOException e) {
-            put.disconnect();
-            throw e;
+            MessageDigest md5 = Placement.md5Digest();
+            HeldBack<IOException> body = new HeldBack<>(buffer, first, false, (b, offset, n) -> {
+                md5.update(b, offset, n);
+                return HeldBack.Digest.DONE;
+            }, (b, offset) -> HeldBack.fill(in, b, offset));
+            Exchange put = http.stream(hostOf(to), "PUT", pathOf(to), length, read);
+            Content content;
+            try {
+                long copied = body.sendAllButLast(put.body()::write);
+                if (copied != length) {
+                    throw new IOException("GET " + from + " ended after " + copied + " of " + length + " bytes");
+                }
+                content = new Content(length, md5.digest());
+                if (expectedMd5 != null && !content.hasMd5(expectedMd5)) {
+                    put.close(); // the body stays incomplete: nginx discards it
+                    return content;
+                }
+                body.sendLast(put.body()::write);
+            } catch (IOException | RuntimeException e) {
+                put.close();
+                throw e;
+            }
+            finishPut(put, to);
+            return content;
         }
-        try {
-            expect(put, "PUT", to, 201, 204);
-        } catch (SocketTimeoutException e) {
-            put.disconnect();
-            throw new OutcomeUnknown("PUT " + to + " was sent whole but got no answer within " + readMillis
-                    + " ms: whether the volume stored it is unknown", e);
-        }
-        drain(put);
-        return content;
     }
 
     /**
-     * A copy's whole body went out but no answer came: the volume may still store it. It must
-     * be neither retried elsewhere nor undone as if it had failed (a DELETE could reach the disk
+     * Waits for a PUT's answer. One that never came leaves its outcome unknown: the copy must be
+     * neither retried elsewhere nor undone as if it had failed (a DELETE could reach the disk
      * first); a copy that lands later is a stray of the right value, which verify finds.
      */
-    public static final class OutcomeUnknown extends IOException {
-        OutcomeUnknown(String message, IOException cause) {
-            super(message, cause);
+    private void finishPut(Exchange put, String to) throws IOException {
+        try (Answer answer = put.answer()) {
+            expect(answer, "PUT", to, 201, 204);
+        } catch (OutcomeUnknown e) {
+            put.close(); // nothing here watches for the volume to be done with it
+            throw e;
         }
-    }
-
-    private HttpURLConnection put(String url, long length) throws IOException {
-        HttpURLConnection put = open(url, "PUT");
-        put.setDoOutput(true);
-        put.setFixedLengthStreamingMode(length);
-        return put;
     }
 
     /** Deletes the file at {@code url}; false if there was none. */
     public boolean delete(String url) throws IOException {
         return retried(() -> {
-            HttpURLConnection c = open(url, "DELETE");
-            int code = c.getResponseCode();
-            drain(c);
-            if (code == 404) {
-                return false;
+            try (Answer answer = ask("DELETE", url)) {
+                if (answer.status() == 404) {
+                    return false;
+                }
+                expect(answer, "DELETE", url, 200, 204);
+                return true;
             }
-            expect(c, "DELETE", url, 200, 204);
-            return true;
         });
     }
 
@@ -231,61 +197,56 @@ public final class VolumeClient {
      * @return false if there was no file at {@code from}
      */
     public boolean move(String from, String toPath) throws IOException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(from))
-                .timeout(Duration.ofMillis(readMillis))
-                .method("MOVE", HttpRequest.BodyPublishers.noBody())
-                .header("Destination", toPath)
-                .header("Overwrite", "T");
-        secret.ifPresent(s -> builder.header(ClusterSecret.HEADER, s.reveal()));
-        HttpRequest request = builder.build();
-        HttpResponse<Void> response;
-        try {
-            response = dav.send(request, HttpResponse.BodyHandlers.discarding());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: MOVE " + from, e);
+        try (Answer answer = ask("MOVE", from, "Destination", toPath, "Overwrite", "T")) {
+            if (answer.status() == 404) {
+                return false;
+            }
+            expect(answer, "MOVE", from + " to " + toPath, 201, 204);
+            return true;
         }
-        int code = response.statusCode();
-        if (code == 404) {
-            return false;
-        }
-        if (code != 201 && code != 204) {
-            throw new Refused("MOVE " + from + " to " + toPath + " answered " + code + (code == 403 ? FORBIDDEN_HINT : ""), code, false);
-        }
-        return true;
     }
 
     /** A GET of {@code url} that answered 200, or null if it answered 404; any other answer throws. */
-    private HttpURLConnection get(String url) throws IOException {
-        HttpURLConnection c = open(url, "GET");
-        if (c.getResponseCode() == 404) {
-            drain(c);
-            return null;
+    private Answer get(String url) throws IOException {
+        Answer answer = ask("GET", url);
+        try {
+            if (answer.status() == 404) {
+                answer.close();
+                return null;
+            }
+            expect(answer, "GET", url, 200);
+            return answer;
+        } catch (IOException | RuntimeException e) {
+            answer.close();
+            throw e;
         }
-        expect(c, "GET", url, 200);
-        return c;
     }
 
-    private HttpURLConnection open(String url, String method) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection(Proxy.NO_PROXY);
-        c.setRequestMethod(method);
-        c.setInstanceFollowRedirects(false);
-        c.setUseCaches(false);
-        c.setConnectTimeout(connectMillis);
-        c.setReadTimeout(readMillis);
-        secret.ifPresent(s -> c.setRequestProperty(ClusterSecret.HEADER, s.reveal()));
-        return c;
+    private Answer ask(String method, String url, String... headers) throws IOException {
+        return http.ask(hostOf(url), method, pathOf(url), read, headers);
     }
 
-    private static void expect(HttpURLConnection c, String method, String url, int... ok) throws IOException {
-        int code = c.getResponseCode();
+    /** {@code host:port} of {@code http://host:port/path}. */
+    private static String hostOf(String url) {
+        int slash = url.indexOf('/', SCHEME.length());
+        if (!url.startsWith(SCHEME) || slash < 0) {
+            throw new IllegalArgumentException("not an http://host:port/path URL: " + url);
+        }
+        return url.substring(SCHEME.length(), slash);
+    }
+
+    private static String pathOf(String url) {
+        return url.substring(url.indexOf('/', SCHEME.length()));
+    }
+
+    private static void expect(Answer answer, String method, String url, int... ok) throws IOException {
+        int code = answer.status();
         for (int status : ok) {
             if (code == status) {
                 return;
             }
         }
-        drain(c);
-        if (code == 403 && "link".equals(c.getHeaderField(LINK_REFUSAL_HEADER))) {
+        if (code == 403 && "link".equals(answer.header(LINK_REFUSAL_HEADER))) {
             throw new Refused(method + " " + url + " answered 403: it is a symbolic link, which volumes do not serve",
                     code, true);
         }
@@ -313,28 +274,21 @@ public final class VolumeClient {
         }
     }
 
-    /** Reads what is left of an answer so that its connection goes back to the keep-alive pool. */
-    private static void drain(HttpURLConnection c) throws IOException {
-        InputStream body = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream();
-        if (body != null) {
-            try (body) {
-                body.transferTo(OutputStream.nullOutputStream());
-            }
-        }
-    }
-
     @FunctionalInterface
     private interface Request<T> {
         T send() throws IOException;
     }
 
-    /** Repeats a request that may safely be repeated, after a short pause, if the exchange failed. */
+    /**
+     * Repeats a request that may safely be repeated, after a short pause, if the exchange failed.
+     * Not one whose outcome is unknown: the volume may still act on it.
+     */
     private static <T> T retried(Request<T> request) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 return request.send();
             } catch (IOException e) {
-                if (attempt == ATTEMPTS || e instanceof Refused r && r.status() < 500) {
+                if (attempt == ATTEMPTS || e instanceof OutcomeUnknown || e instanceof Refused r && r.status() < 500) {
                     throw e;
                 }
                 try {

@@ -98,10 +98,6 @@ public final class IndexCommand implements Callable<Integer> {
         if (fallback != null) {
             requireHostPort("--fallback", fallback);
         }
-        // HttpURLConnection (probes, UNLINK's renames, the tools' per-key work) keeps 5 idle
-        // connections per volume by default; every worker may have one of those in flight.
-        // Read once, so set before the first connection.
-        System.setProperty("http.maxConnections", Integer.toString(IndexServer.WORKER_THREADS));
 
         Optional<ClusterSecret> secret;
         try {

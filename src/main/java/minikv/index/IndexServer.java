@@ -108,7 +108,7 @@ public final class IndexServer implements AutoCloseable {
         Predicate<String> knownDown = location -> placement.volumes().contains(Placement.volumeOf(location))
                 && !volumes.health().isUp(location);
         // The operator tools' per-key work (see ToolHandler) reads and copies whole values.
-        VolumeClient toolClient = new VolumeClient(config.volumeTimeout(), TOOL_READ_TIMEOUT, config.secret());
+        VolumeClient toolClient = new VolumeClient(volumes.http(), TOOL_READ_TIMEOUT);
         KeyMover mover = new KeyMover(store, toolClient, placement, true);
         KeyDoctor doctor = new KeyDoctor(store, toolClient, mover);
 

@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import minikv.http.HeldBack;
 import minikv.ops.Rollbacks;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
@@ -45,7 +45,6 @@ final class PutHandler extends KeyChangeHandler {
 
     private static final Logger log = LoggerFactory.getLogger(PutHandler.class);
     private static final int BUFFER_BYTES = 256 * 1024;
-    private static final CompletableFuture<Void> DIGESTED = CompletableFuture.completedFuture(null);
 
     private final IndexStore store;
     private final Placement placement;
@@ -110,19 +109,17 @@ final class PutHandler extends KeyChangeHandler {
         volumes.requireRoom(targets, length);
 
         InputStream body = exchange.getInputStream();
-        // Two buffers in turn: the md5 of one (on another thread, for a large body) overlaps
-        // sending it and reading the next.
-        byte[][] buffers = {new byte[BUFFER_BYTES], null};
-        int held = read(body, buffers[0], 0);
-        if (held < 0) {
+        byte[] first = new byte[BUFFER_BYTES];
+        int firstLength = read(body, first, 0);
+        if (firstLength < 0) {
             throw new HttpFailure(411, "the body is empty; nothing stored");
         }
-        boolean large = held == BUFFER_BYTES;
-        buffers[1] = large ? new byte[BUFFER_BYTES] : buffers[0];
+        boolean large = firstLength == BUFFER_BYTES;
         BodyDigest md5 = computeMd5 || expectedMd5 != null ? new BodyDigest(large) : null;
-        List<CompletableFuture<Void>> digested = new ArrayList<>(List.of(DIGESTED, DIGESTED));
-        digested.set(0, update(md5, buffers[0], 0, held));
-        int current = 0;
+        // Holding back its last byte keeps every replica from appearing until the whole body
+        // is here and checked.
+        HeldBack<HttpFailure> held = new HeldBack<>(first, firstLength, large,
+                md5 == null ? HeldBack.Digest.NONE : md5::update, (buffer, offset) -> read(body, buffer, offset));
 
         if (old != null) {
             // Still UNLINKED meanwhile: a crash leaves an interrupted UNLINK, as it would anyway.
@@ -143,31 +140,14 @@ final class PutHandler extends KeyChangeHandler {
         try {
             byte[] digest;
             try (ReplicaUpload upload = volumes.upload(targets, key.bytes(), length)) {
-                while (true) {
-                    // Send all but the last byte received: holding it back keeps every replica
-                    // from appearing until the whole body is here and checked.
-                    byte[] buffer = buffers[current];
-                    if (held > 1) {
-                        upload.write(buffer, 0, held - 1);
-                    }
-                    int next = 1 - current;
-                    digested.get(next).join(); // the md5 is done with the next buffer
-                    buffers[next][0] = buffer[held - 1];
-                    current = next;
-                    int n = read(body, buffers[current], 1);
-                    if (n < 0) {
-                        break;
-                    }
-                    digested.set(current, update(md5, buffers[current], 1, n));
-                    held = 1 + n;
-                }
+                held.sendAllButLast(upload::write);
                 digest = md5 == null ? null : md5.digest();
                 if (expectedMd5 != null && !Arrays.equals(expectedMd5, digest)) {
                     throw HttpFailure.badRequest("Content-MD5 does not match the body (its md5 is "
                             + HexFormat.of().formatHex(digest) + "); nothing stored");
                 }
                 replicasMayExist = true;
-                upload.write(buffers[current], 0, 1);
+                held.sendLast(upload::write);
                 upload.finish();
             }
             store.put(key.bytes(), Record.live(targets, digest));
@@ -233,24 +213,12 @@ final class PutHandler extends KeyChangeHandler {
      */
     private static int read(InputStream body, byte[] buffer, int offset) throws HttpFailure {
         try {
-            int filled = 0;
-            while (offset + filled < buffer.length) {
-                int n = body.read(buffer, offset + filled, buffer.length - offset - filled);
-                if (n < 0) {
-                    return filled == 0 ? -1 : filled;
-                }
-                filled += n;
-            }
-            return filled;
+            return HeldBack.fill(body, buffer, offset);
         } catch (ReadTimeoutException e) {
             throw new HttpFailure(408, "the client sent no data for --write-timeout; nothing stored");
         } catch (IOException e) {
             throw HttpFailure.badRequest("the request body ended early (" + e.getMessage() + "); nothing stored");
         }
-    }
-
-    private static CompletableFuture<Void> update(BodyDigest md5, byte[] buffer, int offset, int length) {
-        return md5 == null ? DIGESTED : md5.update(buffer, offset, length);
     }
 
     /** The Content-MD5 header (RFC 1864: base64 of the 16 bytes), or null if absent. */

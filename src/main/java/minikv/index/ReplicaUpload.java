@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
+import minikv.http.Exchange;
+import minikv.http.OutcomeUnknown;
 import minikv.placement.Placement;
 
 /**
@@ -29,7 +31,7 @@ final class ReplicaUpload implements AutoCloseable {
     /**
      * Bodies up to this size are held whole and sent at {@link #finish}, on pooled connections:
      * a request that meets a connection the volume has closed meanwhile can then be sent again
-     * (see {@link VolumeHttp}). Larger bodies stream, each on a new connection.
+     * (see {@link minikv.http.ClusterHttp}). Larger bodies stream, each on a new connection.
      */
     private static final int SMALL_BODY = 64 * 1024;
 
@@ -40,7 +42,7 @@ final class ReplicaUpload implements AutoCloseable {
     /** The whole body of a small value, or null when it streams. */
     private final byte[] held;
     private int heldLength;
-    private final VolumeHttp.Exchange[] exchanges;
+    private final Exchange[] exchanges;
     /** Per replica, when its current blocking call began (System.nanoTime), or 0 between calls. */
     private final AtomicLongArray busySince;
     /** Set by the watchdog when it gave up on a volume. */
@@ -53,7 +55,7 @@ final class ReplicaUpload implements AutoCloseable {
         this.key = key;
         this.length = length;
         this.held = length >= 0 && length <= SMALL_BODY ? new byte[(int) length] : null;
-        this.exchanges = new VolumeHttp.Exchange[locations.size()];
+        this.exchanges = new Exchange[locations.size()];
         this.busySince = new AtomicLongArray(locations.size());
     }
 
@@ -145,14 +147,14 @@ final class ReplicaUpload implements AutoCloseable {
     private VolumeFailure answer(int replica) {
         try {
             busy(replica);
-            int code = exchanges[replica].answer();
+            int code = exchanges[replica].status();
             idle(replica);
             if (code == 201 || code == 204) {
                 return null;
             }
             volumes.stats().replicaWriteFailed(locations.get(replica));
             return VolumeFailure.answered(locations.get(replica), "PUT", code);
-        } catch (VolumeHttp.OutcomeUnknown e) {
+        } catch (OutcomeUnknown e) {
             volumes.outcomeUnknown(key, locations.get(replica), exchanges[replica]);
             return failure(replica, e);
         } catch (IOException e) {
@@ -204,7 +206,7 @@ final class ReplicaUpload implements AutoCloseable {
     }
 
     private void disconnectAll() {
-        for (VolumeHttp.Exchange exchange : exchanges) {
+        for (Exchange exchange : exchanges) {
             if (exchange != null) {
                 exchange.abort();
             }

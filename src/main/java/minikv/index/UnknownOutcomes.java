@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import minikv.http.Exchange;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
 
@@ -34,11 +35,11 @@ final class UnknownOutcomes {
     /** One request whose outcome is unknown. */
     private static final class Open {
         final String location;
-        final VolumeHttp.Exchange exchange;
+        final Exchange exchange;
         /** When the volume was first seen up since it could no longer be watched (System.nanoTime), or 0. */
         long upSince;
 
-        Open(String location, VolumeHttp.Exchange exchange) {
+        Open(String location, Exchange exchange) {
             this.location = location;
             this.exchange = exchange;
         }
@@ -49,7 +50,7 @@ final class UnknownOutcomes {
     }
 
     /** Records that {@code exchange}, a request about {@code key} to {@code location}, may still be carried out. */
-    void add(byte[] key, String location, VolumeHttp.Exchange exchange) {
+    void add(byte[] key, String location, Exchange exchange) {
         open.computeIfAbsent(ByteBuffer.wrap(key.clone()), k -> new CopyOnWriteArrayList<>())
                 .add(new Open(location, exchange));
     }

@@ -1,16 +1,12 @@
 package minikv.index;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.Proxy;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.time.Duration;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import minikv.cluster.DiskStatus;
+import minikv.http.Answer;
+import minikv.http.ClusterHttp;
 import minikv.ops.VolumeStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The probe behind {@link minikv.placement.VolumeHealth}: one GET of the volume's status file.
  * Any HTTP answer means the volume is up; a 200 also says how full its disk is. The time it took
- * and the disk status go to {@link VolumeStats}.
+ * and the disk status go to {@link VolumeStats}. It goes through the index's one client, which
+ * sends the cluster secret (a volume with --signed-reads serves its status only with it) and
+ * keeps the connection for the next probe.
  */
 final class VolumeStatusProbe implements Function<String, String> {
 
@@ -26,15 +24,14 @@ final class VolumeStatusProbe implements Function<String, String> {
     /** A status is ~150 bytes; anything much larger is not one. */
     private static final int MAX_STATUS_BYTES = 16 * 1024;
 
+    private final ClusterHttp http;
     private final Duration timeout;
     private final VolumeStats stats;
-    private final Consumer<HttpURLConnection> authorize;
 
-    /** @param authorize adds what the volume needs to answer (the cluster secret, if any) */
-    VolumeStatusProbe(Duration timeout, VolumeStats stats, Consumer<HttpURLConnection> authorize) {
+    VolumeStatusProbe(ClusterHttp http, Duration timeout, VolumeStats stats) {
+        this.http = http;
         this.timeout = timeout;
         this.stats = stats;
-        this.authorize = authorize;
     }
 
     /**
@@ -59,21 +56,8 @@ final class VolumeStatusProbe implements Function<String, String> {
 
     private String probe(String volume) throws SocketTimeoutException {
         long start = System.nanoTime();
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + volume + DiskStatus.URL_PATH).toURL()
-                    .openConnection(Proxy.NO_PROXY);
-            c.setConnectTimeout((int) timeout.toMillis());
-            c.setReadTimeout((int) timeout.toMillis());
-            authorize.accept(c);
-            int code = c.getResponseCode();
-            DiskStatus disk = null;
-            if (code == 200) {
-                try (InputStream body = c.getInputStream()) {
-                    disk = parse(volume, body.readNBytes(MAX_STATUS_BYTES));
-                }
-            } else {
-                drain(c);
-            }
+        try (Answer answer = http.ask(volume, "GET", DiskStatus.URL_PATH, timeout)) {
+            DiskStatus disk = answer.status() == 200 ? parse(volume, answer.body().readNBytes(MAX_STATUS_BYTES)) : null;
             stats.probeAnswered(volume, System.nanoTime() - start, disk);
             return null;
         } catch (IOException e) {
@@ -82,16 +66,6 @@ final class VolumeStatusProbe implements Function<String, String> {
                 throw timeout;
             }
             return e.toString();
-        }
-    }
-
-    /** Reads what is left of an answer so that its connection goes back to the keep-alive pool. */
-    private static void drain(HttpURLConnection c) throws IOException {
-        InputStream body = c.getResponseCode() >= 400 ? c.getErrorStream() : c.getInputStream();
-        if (body != null) {
-            try (body) {
-                body.transferTo(OutputStream.nullOutputStream());
-            }
         }
     }
 

@@ -2,7 +2,6 @@ package minikv.index;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -17,6 +16,9 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import minikv.cluster.ReplicaName;
+import minikv.http.ClusterHttp;
+import minikv.http.Exchange;
+import minikv.http.OutcomeUnknown;
 import minikv.ops.MinFree;
 import minikv.ops.VolumeStats;
 import minikv.placement.Placement;
@@ -27,7 +29,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The index's side of its volume servers: the HTTP client for replica writes and deletes
- * ({@link VolumeHttp}), their health, replica deletes sent to every volume at once, and a
+ * ({@link ClusterHttp}, which the probes and the tools' work share), their health, replica deletes sent to every volume at once, and a
  * watchdog over uploads in flight.
  */
 final class Volumes implements AutoCloseable {
@@ -40,12 +42,10 @@ final class Volumes implements AutoCloseable {
     private static final byte[] NO_BODY = new byte[0];
 
     private final Duration timeout;
-    /** Sent with every request to a volume: volumes started with the secret refuse writes without it. */
-    private final Optional<ClusterSecret> secret;
     private final VolumeHealth health;
     private final VolumeStats stats;
     private final MinFree minFree;
-    private final VolumeHttp http;
+    private final ClusterHttp http;
     private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(daemon("volume-watchdog"));
     private final Set<ReplicaUpload> uploads = ConcurrentHashMap.newKeySet();
     private final UnknownOutcomes unknown;
@@ -58,12 +58,11 @@ final class Volumes implements AutoCloseable {
      */
     Volumes(List<String> volumes, Duration timeout, Optional<ClusterSecret> secret, VolumeStats stats, MinFree minFree) {
         this.timeout = timeout;
-        this.secret = secret;
         this.stats = stats;
         this.minFree = minFree;
-        this.http = new VolumeHttp(timeout, secret);
-        // A volume with --signed-reads serves its status file, like everything else, only with the secret.
-        this.health = new VolumeHealth(volumes, new VolumeStatusProbe(timeout, stats, this::sendSecret), PROBE_INTERVAL);
+        // Every worker may have a request in flight to each volume.
+        this.http = new ClusterHttp(timeout, secret, IndexServer.WORKER_THREADS);
+        this.health = new VolumeHealth(volumes, new VolumeStatusProbe(http, timeout, stats), PROBE_INTERVAL);
         this.unknown = new UnknownOutcomes(health);
     }
 
@@ -97,7 +96,7 @@ final class Volumes implements AutoCloseable {
         return stats;
     }
 
-    VolumeHttp http() {
+    ClusterHttp http() {
         return http;
     }
 
@@ -186,7 +185,7 @@ final class Volumes implements AutoCloseable {
      * {@link UnknownOutcomes}.
      */
     private void sendAll(byte[] key, String method, List<Request> requests, IntPredicate ok) throws VolumeFailure {
-        VolumeHttp.Exchange[] sent = new VolumeHttp.Exchange[requests.size()];
+        Exchange[] sent = new Exchange[requests.size()];
         VolumeFailure first = null;
         for (int i = 0; i < sent.length; i++) {
             Request r = requests.get(i);
@@ -202,13 +201,13 @@ final class Volumes implements AutoCloseable {
             }
             String location = requests.get(i).location();
             try {
-                int code = sent[i].answer();
+                int code = sent[i].status();
                 if (!ok.test(code) && first == null) {
                     first = VolumeFailure.answered(location, method, code);
                 }
             } catch (IOException e) {
                 first = first == null ? failed(location, e) : first;
-                if (e instanceof VolumeHttp.OutcomeUnknown) {
+                if (e instanceof OutcomeUnknown) {
                     unknown.add(key, location, sent[i]); // it may still act after a later request
                 }
             }
@@ -219,7 +218,7 @@ final class Volumes implements AutoCloseable {
     }
 
     /** A request about {@code key} to {@code location} was sent whole and not answered: see {@link UnknownOutcomes}. */
-    void outcomeUnknown(byte[] key, String location, VolumeHttp.Exchange exchange) {
+    void outcomeUnknown(byte[] key, String location, Exchange exchange) {
         unknown.add(key, location, exchange);
     }
 
@@ -229,18 +228,14 @@ final class Volumes implements AutoCloseable {
      * volume (nginx closes one after some errors; a pooled one it closed was sent again).
      */
     VolumeFailure failed(String location, IOException e) {
-        Throwable cause = e instanceof VolumeHttp.OutcomeUnknown ? e.getCause() : e;
+        Throwable cause = e instanceof OutcomeUnknown ? e.getCause() : e;
         if (cause instanceof ConnectException || cause instanceof SocketTimeoutException
                 || cause instanceof NoRouteToHostException) {
             health.reportFailure(location, cause.toString());
         }
-        return e instanceof VolumeHttp.OutcomeUnknown
+        return e instanceof OutcomeUnknown
                 ? VolumeFailure.down("volume " + Placement.volumeOf(location) + " did not answer: " + e.getMessage())
                 : VolumeFailure.unreachable(location, e);
-    }
-
-    private void sendSecret(HttpURLConnection c) {
-        secret.ifPresent(s -> c.setRequestProperty(ClusterSecret.HEADER, s.reveal()));
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import minikv.cli.Durations;
 import minikv.cluster.VolumeClient;
+import minikv.http.ClusterHttp;
 import minikv.placement.Placement;
 import minikv.security.ClusterSecret;
 import picocli.CommandLine.Model.CommandSpec;
@@ -70,7 +71,7 @@ final class ClusterOptions {
         return new Placement(volumes, volumes.size(), subvolumes);
     }
 
-    /** A client sized for {@code --parallel} requests at once. Call before any other HTTP. */
+    /** A client sized for {@code --parallel} requests at once. */
     VolumeClient client() {
         Optional<ClusterSecret> secret;
         try {
@@ -78,9 +79,7 @@ final class ClusterOptions {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        // HttpURLConnection keeps 5 idle connections per host unless told otherwise, and reads
-        // the setting once: beyond 5 threads per volume, connections would be opened and closed.
-        System.setProperty("http.maxConnections", Integer.toString(Math.max(5, parallel * 2)));
-        return new VolumeClient(timeout, timeout, secret);
+        // Every thread may have a connection to each volume; a copy holds two.
+        return new VolumeClient(new ClusterHttp(timeout, secret, Math.max(5, parallel * 2)), timeout);
     }
 }

@@ -6,9 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +17,8 @@ import java.util.Set;
 import minikv.cluster.KeyFiles;
 import minikv.cluster.KeyReport;
 import minikv.cluster.ReplicaFile;
+import minikv.http.Answer;
+import minikv.http.ClusterHttp;
 import minikv.placement.Placement;
 import minikv.store.Record;
 
@@ -35,17 +34,19 @@ final class IndexTarget implements Target {
     private static final int PAGE = 1000;
     private static final int BUSY_ATTEMPTS = 20;
     private static final JsonFactory JSON = new JsonFactory();
+    /** A key's work can copy a whole value between volumes. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(10);
+    private static final int MAX_ERROR_BYTES = 4096;
 
+    private final String host;
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    /** The index needs no secret: it is the volumes that check it. */
+    private final ClusterHttp http = new ClusterHttp(Duration.ofSeconds(10), Optional.empty(), 64);
 
     IndexTarget(URI index) {
-        String url = index.toString();
-        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.host = index.getHost() + ":" + (index.getPort() < 0 ? 80 : index.getPort());
+        String path = index.getRawPath() == null ? "" : index.getRawPath();
+        this.base = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     @Override
@@ -62,16 +63,15 @@ final class IndexTarget implements Target {
 
     record Page(String next, List<String> keys) {}
 
-    private Page list(Record.State state, String start, int limit) throws IOException, InterruptedException {
+    private Page list(Record.State state, String start, int limit) throws IOException {
         String query = (state == Record.State.UNLINKED ? "unlinked" : "list") + "&limit=" + limit
                 + (start.isEmpty() ? "" : "&start=" + encode(start.getBytes(StandardCharsets.UTF_8), false));
-        HttpResponse<InputStream> response = http.send(request("/?" + query).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("GET " + base + "/?" + query + " answered " + response.statusCode()
-                        + ": " + new String(body.readAllBytes(), StandardCharsets.UTF_8).trim());
+        try (Answer answer = ask("GET", "/?" + query)) {
+            if (answer.status() != 200) {
+                throw new IOException("GET http://" + host + base + "/?" + query + " answered " + answer.status()
+                        + ": " + answer.text(MAX_ERROR_BYTES).trim());
             }
-            return parsePage(body);
+            return parsePage(answer.body());
         }
     }
 
@@ -126,21 +126,16 @@ final class IndexTarget implements Target {
      */
     @Override
     public Strays strays(byte[] key, List<ReplicaFile> files) throws IOException {
-        try {
-            HttpResponse<Void> head = http.send(request(encode(key, true)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            Optional<String> volumes = head.headers().firstValue("Key-Volumes");
-            if (head.statusCode() == 302 && volumes.isPresent()) {
-                Record live = Record.live(Arrays.asList(volumes.get().split(",")), null);
+        try (Answer head = ask("HEAD", encode(key, true))) {
+            String volumes = head.header("Key-Volumes");
+            if (head.status() == 302 && volumes != null) {
+                Record live = Record.live(Arrays.asList(volumes.split(",")), null);
                 return new Strays(KeyFiles.strays(live, files), true);
             }
-            String text = new String(key, StandardCharsets.UTF_8);
-            boolean unlinked = list(Record.State.UNLINKED, text, 1).keys.contains(text);
-            return new Strays(files, !unlinked);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
         }
+        String text = new String(key, StandardCharsets.UTF_8);
+        boolean unlinked = list(Record.State.UNLINKED, text, 1).keys.contains(text);
+        return new Strays(files, !unlinked);
     }
 
     @Override
@@ -158,16 +153,15 @@ final class IndexTarget implements Target {
     }
 
     @Override
-    public Set<String> sampleVolumes() throws IOException, InterruptedException {
+    public Set<String> sampleVolumes() throws IOException {
         Set<String> volumes = new HashSet<>();
         for (String key : list(Record.State.LIVE, "", PAGE).keys) {
-            HttpResponse<Void> head = http.send(request(encode(key.getBytes(StandardCharsets.UTF_8), true))
-                    .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-            head.headers().firstValue("Key-Volumes").ifPresent(v -> {
-                for (String location : v.split(",")) {
+            try (Answer head = ask("HEAD", encode(key.getBytes(StandardCharsets.UTF_8), true))) {
+                String locations = head.header("Key-Volumes");
+                for (String location : locations == null ? new String[0] : locations.split(",")) {
                     volumes.add(Placement.volumeOf(location));
                 }
-            });
+            }
         }
         return volumes;
     }
@@ -177,33 +171,36 @@ final class IndexTarget implements Target {
         String path = encode(key, true) + (query.isEmpty() ? "" : "?" + query);
         try {
             for (int attempt = 1; attempt <= BUSY_ATTEMPTS; attempt++) {
-                HttpResponse<String> response = http.send(request(path).method(method, HttpRequest.BodyPublishers.noBody()).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                switch (response.statusCode()) {
-                    case 200 -> {
-                        return response.headers().firstValue(KeyReport.HEADER).map(KeyReport::parse)
-                                .orElse(KeyReport.failed("the index answered " + method + " without a report: is it a minikv index with the tools?"));
-                    }
-                    case 404 -> {
-                        return new KeyReport(KeyReport.Kind.ABSENT, "");
-                    }
-                    case 409 -> Thread.sleep(20L * attempt * attempt);
-                    default -> {
-                        return KeyReport.failed("the index answered " + response.statusCode() + " to " + method + ": " + response.body().trim());
+                try (Answer answer = ask(method, path)) {
+                    switch (answer.status()) {
+                        case 200 -> {
+                            String report = answer.header(KeyReport.HEADER);
+                            return report != null ? KeyReport.parse(report) : KeyReport.failed(
+                                    "the index answered " + method + " without a report: is it a minikv index with the tools?");
+                        }
+                        case 404 -> {
+                            return new KeyReport(KeyReport.Kind.ABSENT, "");
+                        }
+                        case 409 -> { } // asked again below
+                        default -> {
+                            return KeyReport.failed("the index answered " + answer.status() + " to " + method + ": "
+                                    + answer.text(MAX_ERROR_BYTES).trim());
+                        }
                     }
                 }
+                Thread.sleep(20L * attempt * attempt);
             }
             return KeyReport.failed("a client kept changing the key (409 " + BUSY_ATTEMPTS + " times); run again");
         } catch (IOException e) {
-            return KeyReport.failed(method + " " + base + path + ": " + e);
+            return KeyReport.failed(method + " http://" + host + base + path + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return KeyReport.failed("interrupted");
         }
     }
 
-    private HttpRequest.Builder request(String pathAndQuery) {
-        return HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofMinutes(10));
+    private Answer ask(String method, String pathAndQuery) throws IOException {
+        return http.ask(host, method, base + pathAndQuery, ANSWER_TIMEOUT);
     }
 
     /**
@@ -228,6 +225,6 @@ final class IndexTarget implements Target {
 
     @Override
     public void close() {
-        // HttpClient holds no resources that outlive the process.
+        http.close();
     }
 }

@@ -1,15 +1,16 @@
 package minikv.volume;
 
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
+import minikv.http.Answer;
+import minikv.http.ClusterHttp;
 
 /** The address and port nginx listens on, as the launcher checks and probes it. */
 final class ListenAddress {
@@ -55,13 +56,10 @@ final class ListenAddress {
 
     /** The HTTP status nginx answers to GET /; a wildcard bind is reached through loopback. */
     int probe() throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) probeUri().toURL().openConnection(Proxy.NO_PROXY);
-        connection.setConnectTimeout((int) PROBE_TIMEOUT.toMillis());
-        connection.setReadTimeout((int) PROBE_TIMEOUT.toMillis());
-        try {
-            return connection.getResponseCode();
-        } finally {
-            connection.disconnect();
+        URI uri = probeUri();
+        try (ClusterHttp http = new ClusterHttp(PROBE_TIMEOUT, Optional.empty(), 0);
+             Answer answer = http.ask(uri.getHost() + ":" + uri.getPort(), "GET", "/", PROBE_TIMEOUT)) {
+            return answer.status();
         }
     }
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import minikv.http.ClusterHttp;
 import minikv.placement.Placement;
 import minikv.store.IndexStore;
 import minikv.store.Record;
@@ -35,7 +36,7 @@ class KeyRepairTest {
     Path dir;
     private final List<FakeVolume> volumes = new ArrayList<>();
     private IndexStore store;
-    private final VolumeClient client = new VolumeClient(Duration.ofSeconds(1), Duration.ofSeconds(2), Optional.empty());
+    private final VolumeClient client = new VolumeClient(new ClusterHttp(Duration.ofSeconds(1), Optional.empty(), 4), Duration.ofSeconds(2));
 
     @BeforeEach
     void start() throws IOException {

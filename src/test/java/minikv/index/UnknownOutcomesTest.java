@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import minikv.http.ClusterHttp;
+import minikv.http.Exchange;
+import minikv.http.OutcomeUnknown;
 import minikv.placement.VolumeHealth;
 import minikv.testing.Await;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +40,7 @@ class UnknownOutcomesTest {
 
     private ServerSocket server;
     private String volume;
-    private final VolumeHttp http = new VolumeHttp(Duration.ofSeconds(1), Optional.empty());
+    private final ClusterHttp http = new ClusterHttp(Duration.ofSeconds(1), Optional.empty(), 4);
 
     @BeforeEach
     void listen() throws IOException {
@@ -54,9 +57,9 @@ class UnknownOutcomesTest {
     @Test
     void aWholeRequestLeftUnansweredIsUnknownUntilTheVolumeAnswers() throws Exception {
         CompletableFuture<Socket> peer = acceptAndReadRequest();
-        VolumeHttp.Exchange put = http.send(volume, "PUT", "/k", "value".getBytes(StandardCharsets.UTF_8), READ_TIMEOUT);
+        Exchange put = http.send(volume, "PUT", "/k", "value".getBytes(StandardCharsets.UTF_8), READ_TIMEOUT);
 
-        assertThrows(VolumeHttp.OutcomeUnknown.class, put::answer);
+        assertThrows(OutcomeUnknown.class, put::status);
         UnknownOutcomes unknown = new UnknownOutcomes(upHealth());
         unknown.add(KEY, volume, put);
         unknown.check();
@@ -72,23 +75,23 @@ class UnknownOutcomesTest {
     @Test
     void aVolumeThatHangsUpHasFinishedWithTheRequest() throws Exception {
         CompletableFuture<Socket> peer = acceptAndReadRequest();
-        VolumeHttp.Exchange delete = http.send(volume, "DELETE", "/k", new byte[0], READ_TIMEOUT);
+        Exchange delete = http.send(volume, "DELETE", "/k", new byte[0], READ_TIMEOUT);
         peer.get(5, TimeUnit.SECONDS).close();
 
-        IOException failure = assertThrows(IOException.class, delete::answer);
-        assertFalse(failure instanceof VolumeHttp.OutcomeUnknown, "a closed connection carries nothing more: " + failure);
+        IOException failure = assertThrows(IOException.class, delete::status);
+        assertFalse(failure instanceof OutcomeUnknown, "a closed connection carries nothing more: " + failure);
     }
 
     @Test
     void anAbortAfterTheWholeRequestKeepsTheConnectionToWatch() throws Exception {
         CompletableFuture<Socket> peer = acceptAndReadRequest();
-        VolumeHttp.Exchange put = http.send(volume, "PUT", "/k", "value".getBytes(StandardCharsets.UTF_8),
+        Exchange put = http.send(volume, "PUT", "/k", "value".getBytes(StandardCharsets.UTF_8),
                 Duration.ofSeconds(30));
         Socket socket = peer.get(5, TimeUnit.SECONDS);
         CompletableFuture<Integer> answer = CompletableFuture.supplyAsync(() -> {
             try {
-                return put.answer();
-            } catch (VolumeHttp.OutcomeUnknown e) {
+                return put.status();
+            } catch (OutcomeUnknown e) {
                 return -1;
             } catch (IOException e) {
                 return -2;
@@ -112,15 +115,15 @@ class UnknownOutcomesTest {
     @Test
     void anAbortBeforeTheLastByteClosesAndTheOutcomeIsKnown() throws Exception {
         CompletableFuture<Socket> peer = accept();
-        VolumeHttp.Exchange put = http.stream(volume, "PUT", "/k", 10, READ_TIMEOUT);
+        Exchange put = http.stream(volume, "PUT", "/k", 10, READ_TIMEOUT);
         put.body().write(new byte[5]);
         put.body().flush();
         peer.get(5, TimeUnit.SECONDS);
 
         put.abort();
 
-        IOException failure = assertThrows(IOException.class, put::answer);
-        assertFalse(failure instanceof VolumeHttp.OutcomeUnknown, "half a body can never be stored: " + failure);
+        IOException failure = assertThrows(IOException.class, put::status);
+        assertFalse(failure instanceof OutcomeUnknown, "half a body can never be stored: " + failure);
     }
 
     /**
@@ -131,14 +134,14 @@ class UnknownOutcomesTest {
     void aWriterStuckOnAVolumeThatTakesNoMoreIsFreedAndNothingArrived() throws Exception {
         CompletableFuture<Socket> peer = accept(); // never reads: the write fills every buffer
         byte[] large = new byte[64 << 20];
-        VolumeHttp.Exchange[] put = new VolumeHttp.Exchange[1];
+        Exchange[] put = new Exchange[1];
         CompletableFuture<IOException> failure = new CompletableFuture<>();
         Thread writer = new Thread(() -> {
             try {
                 put[0] = http.stream(volume, "PUT", "/k", large.length, READ_TIMEOUT);
                 put[0].body().write(large, 0, large.length - 1);
                 put[0].body().write(large, large.length - 1, 1);
-                put[0].answer();
+                put[0].status();
                 failure.complete(null);
             } catch (IOException e) {
                 failure.complete(e);
@@ -153,7 +156,7 @@ class UnknownOutcomesTest {
 
         IOException e = failure.get(5, TimeUnit.SECONDS);
         assertNotNull(e, "the PUT cannot have succeeded");
-        assertFalse(e instanceof VolumeHttp.OutcomeUnknown, "its last byte never went out: " + e);
+        assertFalse(e instanceof OutcomeUnknown, "its last byte never went out: " + e);
         socket.close();
     }
 

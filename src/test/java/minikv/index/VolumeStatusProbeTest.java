@@ -14,8 +14,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import minikv.http.ClusterHttp;
 import minikv.ops.VolumeStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -47,7 +49,7 @@ class VolumeStatusProbeTest {
         String volume = serve(1); // ignores the first connection, answers the next
         VolumeStats stats = new VolumeStats(List.of(volume));
 
-        assertNull(new VolumeStatusProbe(TIMEOUT, stats, c -> { }).apply(volume));
+        assertNull(new VolumeStatusProbe(new ClusterHttp(TIMEOUT, Optional.empty(), 4), TIMEOUT, stats).apply(volume));
         assertEquals(1, stats.probeErrors(volume), "the silent attempt is still counted");
     }
 
@@ -57,7 +59,7 @@ class VolumeStatusProbeTest {
         VolumeStats stats = new VolumeStats(List.of(volume));
 
         long start = System.nanoTime();
-        String reason = new VolumeStatusProbe(TIMEOUT, stats, c -> { }).apply(volume);
+        String reason = new VolumeStatusProbe(new ClusterHttp(TIMEOUT, Optional.empty(), 4), TIMEOUT, stats).apply(volume);
         long millis = (System.nanoTime() - start) / 1_000_000;
 
         assertNotNull(reason);
@@ -74,7 +76,7 @@ class VolumeStatusProbeTest {
         }
         VolumeStats stats = new VolumeStats(List.of(volume));
 
-        String reason = new VolumeStatusProbe(TIMEOUT, stats, c -> { }).apply(volume);
+        String reason = new VolumeStatusProbe(new ClusterHttp(TIMEOUT, Optional.empty(), 4), TIMEOUT, stats).apply(volume);
 
         assertNotNull(reason);
         assertTrue(reason.contains("Connection refused"), reason);

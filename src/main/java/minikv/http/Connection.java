@@ -1,4 +1,4 @@
-package minikv.index;
+package minikv.http;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -6,10 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 
-/** One connection to a volume: its socket and buffered streams, and whether an answer has begun on it. */
-final class VolumeConnection {
+/** One connection to a server: its socket and buffered streams, and whether an answer has begun on it. */
+final class Connection {
     final Socket socket;
     private final BufferedInputStream buffered;
     final InputStream in;
@@ -19,7 +18,7 @@ final class VolumeConnection {
     volatile boolean answering;
     long idleSince;
 
-    VolumeConnection(Socket socket) throws IOException {
+    Connection(Socket socket) throws IOException {
         this.socket = socket;
         this.buffered = new BufferedInputStream(socket.getInputStream(), 8 * 1024);
         this.in = new AnswerStream(buffered, this);
@@ -48,9 +47,9 @@ final class VolumeConnection {
     /** Notes on its connection that an answer has begun to arrive. */
     private static final class AnswerStream extends InputStream {
         private final InputStream in;
-        private final VolumeConnection connection;
+        private final Connection connection;
 
-        AnswerStream(InputStream in, VolumeConnection connection) {
+        AnswerStream(InputStream in, Connection connection) {
             this.in = in;
             this.connection = connection;
         }
@@ -67,36 +66,6 @@ final class VolumeConnection {
             int n = in.read(buffer, offset, length);
             connection.answering |= n > 0;
             return n;
-        }
-    }
-
-    /** A body of unknown length, sent as HTTP/1.1 chunks. */
-    static final class ChunkedBody extends OutputStream {
-        private static final byte[] CHUNKED_END = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-
-        private final OutputStream out;
-
-        ChunkedBody(OutputStream out) {
-            this.out = out;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] buffer, int offset, int length) throws IOException {
-            if (length > 0) {
-                out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.write(buffer, offset, length);
-                out.write('\r');
-                out.write('\n');
-            }
-        }
-
-        void end() throws IOException {
-            out.write(CHUNKED_END);
         }
     }
 }
