@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * launcher) never use each other. What they share lives in {@code cluster}.
  *
  * <pre>
- *   Main, bench                   entry points
+ *   Main, bench, devcluster       entry points
  *   index | tools | volume        roles
  *   ops                           metrics, health, status (used by index; sees store, placement)
  *   cluster                       replica names and files, the volume client, moving and repairing a key,
@@ -41,7 +41,7 @@ class LayersTest {
     @Test
     void everyArrowRunsDownTheLayers() {
         layeredArchitecture().consideringOnlyDependenciesInLayers()
-                .layer("Entry").definedBy("minikv", "minikv.bench..")
+                .layer("Entry").definedBy("minikv", "minikv.bench..", "minikv.devcluster..")
                 .layer("Index").definedBy("minikv.index..")
                 .layer("Tools").definedBy("minikv.tools..")
                 .layer("Volume").definedBy("minikv.volume..")
@@ -62,7 +62,7 @@ class LayersTest {
     void theLeavesUseNoOtherMinikvPackage() {
         for (String leaf : new String[] {"store", "placement", "security", "cli", "http"}) {
             com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage("minikv." + leaf + "..")
-                    .should().dependOnClassesThat().resideInAnyPackage("minikv", "minikv.bench..", "minikv.index..",
+                    .should().dependOnClassesThat().resideInAnyPackage("minikv", "minikv.bench..", "minikv.devcluster..", "minikv.index..",
                             "minikv.tools..", "minikv.volume..", "minikv.ops..", "minikv.cluster..")
                     .check(classes);
         }

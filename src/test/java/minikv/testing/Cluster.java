@@ -13,11 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import minikv.cluster.ReplicaName;
+import minikv.devcluster.Members;
 import minikv.placement.Placement;
 
 /**
  * A whole store on 127.0.0.1: N volume servers and one index, each a {@code java -jar}
  * subprocess of the built jar (so the index can be killed with -9 and restarted on its database).
+ * Laid out and started as {@code dev-cluster} does ({@link Members}); unlike it, each member is
+ * under the test's control, to be killed, frozen or started again with other options.
  *
  * <pre>
  * try (Cluster cluster = Cluster.start(tempDir, 3)) {
@@ -64,7 +67,7 @@ public final class Cluster implements AutoCloseable {
         cluster.volumeOptions = List.copyOf(volumeOptions);
         try {
             for (int i = 1; i <= volumeCount; i++) {
-                cluster.volumes.add(VolumeProcess.start(root.resolve("volume" + i), volumeOptions.toArray(String[]::new)));
+                cluster.volumes.add(VolumeProcess.start(Members.volumeDir(root, i), volumeOptions.toArray(String[]::new)));
             }
             cluster.startIndex(indexJvmOptions, indexOptions);
             return cluster;
@@ -126,7 +129,7 @@ public final class Cluster implements AutoCloseable {
     }
 
     public Path db() {
-        return root.resolve("indexdb");
+        return Members.indexDb(root);
     }
 
     /** The index's placement of a key: its locations, first to last. */
@@ -200,10 +203,8 @@ public final class Cluster implements AutoCloseable {
         jvmOptions = List.copyOf(jvm);
         indexOptions = List.of(options);
         indexPort = FreePorts.next();
-        List<String> args = new ArrayList<>(List.of("index", "--bind", "127.0.0.1", "--port", Integer.toString(indexPort),
-                "--db", db().toString()));
-        args.addAll(indexOptions);
-        volumes.forEach(v -> args.add(v.address()));
+        List<String> args = Members.index("127.0.0.1", indexPort, db(), volumes.stream().map(VolumeProcess::address).toList(),
+                indexOptions);
         index = JarProcess.start(jvmOptions, args.toArray(String[]::new));
         if (!index.awaitOutput("index 127.0.0.1:" + indexPort + " ", START_TIMEOUT)) {
             index.close();

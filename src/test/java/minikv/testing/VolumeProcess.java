@@ -14,9 +14,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import minikv.devcluster.Members;
 
 /**
- * A volume server ({@code minikv volume PORT DIR --bind 127.0.0.1}) run from the built jar, with
+ * A volume server ({@code minikv volume --bind 127.0.0.1 PORT DIR}, as {@link Members} starts one) run from the built jar, with
  * real nginx behind it. {@code start} returns once it answers HTTP; {@code close} leaves neither the
  * launcher nor an nginx behind.
  */
@@ -136,10 +137,7 @@ public final class VolumeProcess implements AutoCloseable {
     }
 
     private static JarProcess launch(int port, Path dir, String... extraArgs) {
-        List<String> args = new ArrayList<>(List.of("volume", Integer.toString(port), dir.toString(),
-                "--bind", "127.0.0.1"));
-        args.addAll(List.of(extraArgs));
-        return JarProcess.start(args.toArray(String[]::new));
+        return JarProcess.start(Members.volume("127.0.0.1", port, dir, List.of(extraArgs)).toArray(String[]::new));
     }
 
     private static boolean awaitServing(JarProcess launcher, int port) {
