@@ -95,7 +95,7 @@ public final class DevClusterCommand implements Callable<Integer> {
             }
             if (!noIndex) {
                 Member index = Member.start(jar, "index", Members.address(bind, port),
-                        Members.index(bind, port, Members.indexDb(dir), addresses, indexOptions));
+                        Members.index(bind, port, Members.indexDb(dir).toString(), addresses, indexOptions));
                 members.add(index);
                 index.awaitAnswer(START_PATIENCE);
             }

@@ -38,10 +38,10 @@ public final class Members {
         return args;
     }
 
-    /** The jar's arguments for the index over {@code volumes} (their addresses). */
-    public static List<String> index(String bind, int port, Path db, List<String> volumes, List<String> options) {
+    /** The jar's arguments for the index over {@code volumes} (their addresses), on {@code db}: a directory or URL. */
+    public static List<String> index(String bind, int port, String db, List<String> volumes, List<String> options) {
         List<String> args = new ArrayList<>(List.of("index", "--bind", bind, "--port", Integer.toString(port),
-                "--db", db.toString()));
+                "--db", db));
         args.addAll(options);
         args.addAll(volumes);
         return args;

@@ -42,8 +42,10 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0", description = "address to listen on (default: ${DEFAULT-VALUE})")
     String bind;
 
-    @Option(names = "--db", paramLabel = "DIR", defaultValue = "./indexdb", description = "index database directory (default: ${DEFAULT-VALUE})")
-    Path db;
+    @Option(names = "--db", paramLabel = "DIR|URL", defaultValue = "./indexdb",
+            description = "the index database: a directory (embedded; default: ${DEFAULT-VALUE}) or a"
+                    + " postgresql://HOST:PORT/DB?user=USER URL; its password, if any, comes from PGPASSWORD")
+    String db;
 
     @Option(names = "--replicas", paramLabel = "N", defaultValue = "3",
             description = "volumes that hold each value; at most the number of volumes (default: ${DEFAULT-VALUE})")

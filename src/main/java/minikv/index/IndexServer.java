@@ -11,7 +11,6 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -67,7 +66,7 @@ public final class IndexServer implements AutoCloseable {
     private static final long SHUTDOWN_GRACE_MS = 5_000;
 
     /** What the index command line configures. */
-    public record Config(List<String> volumes, String bind, int port, Path db, int replicas, int subvolumes,
+    public record Config(List<String> volumes, String bind, int port, String db, int replicas, int subvolumes,
                          String fallback, boolean protect, Duration volumeTimeout, boolean md5,
                          Optional<ClusterSecret> secret, boolean signedReads, Duration linkTtl, Duration writeTimeout) {
         /** @throws IllegalArgumentException for settings that cannot work together */

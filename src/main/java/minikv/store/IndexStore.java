@@ -16,8 +16,10 @@ import java.util.List;
  *       the order they were committed.</li>
  *   <li>{@link #unsettled} finds the PENDING and DELETING keys without a full scan.</li>
  *   <li>{@link #keyCounts} is current as of the last commit.</li>
+ *   <li>{@link #compareAndSet} changes a record only if it is still the one expected: of
+ *       several indexes sharing one store, exactly one claims a key.</li>
  * </ul>
- * Callers serialise changes to one key themselves; the store does not compare-and-set.
+ * Within one index, its KeyClaims serialise the changes to a key, so plain puts suffice there.
  */
 public interface IndexStore extends AutoCloseable {
 
@@ -28,6 +30,16 @@ public interface IndexStore extends AutoCloseable {
      */
     static IndexStore open(Path dir) {
         return XodusStore.open(dir);
+    }
+
+    /**
+     * Opens the index {@code where} names: a {@code postgresql://} URL (see {@link
+     * PostgresStore#open}), or else a directory for the embedded Xodus store.
+     *
+     * @throws IllegalStateException with a readable reason when it cannot be opened
+     */
+    static IndexStore open(String where) {
+        return PostgresStore.names(where) ? PostgresStore.open(where) : XodusStore.open(Path.of(where));
     }
 
     /** The record of {@code key}, or null. */
@@ -44,6 +56,15 @@ public interface IndexStore extends AutoCloseable {
 
     /** Forgets {@code key}; returns once committed: for changes a machine crash may safely undo. */
     void removeUnsynced(byte[] key);
+
+    /**
+     * Replaces the record of {@code key} with {@code replacement} (null: removes it), but only
+     * if its record is still {@code expected} (null: it has none). Of concurrent calls with the
+     * same expectation exactly one succeeds.
+     *
+     * @return true once the change is durable; false, changing nothing, if the record was not {@code expected}
+     */
+    boolean compareAndSet(byte[] key, Record expected, Record replacement);
 
     /** False once {@link #close} has begun: nothing more can be written. */
     boolean isOpen();

@@ -29,6 +29,11 @@ public final class KeyCounts {
                 change[after.ordinal()]++;
             }
         }
+
+        /** {@code n} more keys in {@code state}, as counted when a store opens. */
+        void add(Record.State state, long n) {
+            change[state.ordinal()] += n;
+        }
     }
 
     void apply(Delta delta) {

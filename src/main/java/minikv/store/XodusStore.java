@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import jetbrains.exodus.ArrayByteIterable;
 import jetbrains.exodus.ByteIterable;
 import jetbrains.exodus.env.Cursor;
@@ -82,22 +83,30 @@ public final class XodusStore implements IndexStore {
 
     @Override
     public void put(byte[] key, Record record) {
-        commits.commit(new Mutation(key, record), true);
+        commits.commit(Mutation.of(key, record), true);
     }
 
     @Override
     public void remove(byte[] key) {
-        commits.commit(new Mutation(key, null), true);
+        commits.commit(Mutation.of(key, null), true);
     }
 
     @Override
     public void putUnsynced(byte[] key, Record record) {
-        commits.commit(new Mutation(key, record), false);
+        commits.commit(Mutation.of(key, record), false);
     }
 
     @Override
     public void removeUnsynced(byte[] key) {
-        commits.commit(new Mutation(key, null), false);
+        commits.commit(Mutation.of(key, null), false);
+    }
+
+    /** Checked in the writer's transaction, in queue order: a batch sees its own earlier changes. */
+    @Override
+    public boolean compareAndSet(byte[] key, Record expected, Record replacement) {
+        Mutation m = new Mutation(key, replacement, true, expected);
+        commits.commit(m, true);
+        return m.applied;
     }
 
     /** How many syncs have been made (for tests). */
@@ -186,24 +195,48 @@ public final class XodusStore implements IndexStore {
         }
     }
 
-    private record Mutation(byte[] key, Record record) {}
+    /** One change; a conditional one applies only if the key's record is still {@code expected}. */
+    private static final class Mutation {
+        final byte[] key;
+        final Record record;
+        final boolean conditional;
+        final Record expected;
+        /** Set by the writer before the commit returns to the caller. */
+        volatile boolean applied;
+
+        Mutation(byte[] key, Record record, boolean conditional, Record expected) {
+            this.key = key;
+            this.record = record;
+            this.conditional = conditional;
+            this.expected = expected;
+        }
+
+        static Mutation of(byte[] key, Record record) {
+            return new Mutation(key, record, false, null);
+        }
+    }
 
     private void apply(List<Mutation> batch) {
         Transaction txn = env.beginExclusiveTransaction();
         KeyCounts.Delta counted = new KeyCounts.Delta();
         try {
             for (Mutation m : batch) {
-                ArrayByteIterable key = new ArrayByteIterable(m.key());
+                ArrayByteIterable key = new ArrayByteIterable(m.key);
                 ByteIterable before = records.get(txn, key);
+                if (m.conditional && !Objects.equals(m.expected,
+                        before == null ? null : Record.decode(before.getBytesUnsafe(), before.getLength()))) {
+                    continue; // not applied: the caller is told so
+                }
+                m.applied = true;
                 counted.move(before == null ? null : Record.stateOf(before.getBytesUnsafe(), before.getLength()),
-                        m.record() == null ? null : m.record().state());
-                if (m.record() == null) {
+                        m.record == null ? null : m.record.state());
+                if (m.record == null) {
                     records.delete(txn, key);
                     unsettled.delete(txn, key);
                 } else {
-                    keyFilter.add(m.key()); // before the commit makes the record visible
-                    records.put(txn, key, new ArrayByteIterable(m.record().encode()));
-                    Record.State state = m.record().state();
+                    keyFilter.add(m.key); // before the commit makes the record visible
+                    records.put(txn, key, new ArrayByteIterable(m.record.encode()));
+                    Record.State state = m.record.state();
                     if (state == Record.State.PENDING || state == Record.State.DELETING) {
                         unsettled.put(txn, key, NOTHING);
                     } else {

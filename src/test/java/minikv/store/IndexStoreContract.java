@@ -1,6 +1,7 @@
 package minikv.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,6 +104,52 @@ abstract class IndexStoreContract {
                 f.get();
             }
             assertEquals(2000, scan(store, "/k", "", State.LIVE).size());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void compareAndSetChangesOnlyTheRecordItExpects() {
+        Record pending = Record.pending(AT);
+        Record live = Record.live(AT, null);
+        try (IndexStore store = open(dir)) {
+            assertTrue(store.compareAndSet(b("/k"), null, pending), "claims an absent key");
+            assertFalse(store.compareAndSet(b("/k"), null, live), "a second claim of it fails");
+            assertFalse(store.compareAndSet(b("/k"), live, null), "so does one that expects another record");
+            assertEquals(pending, store.get(b("/k")), "and neither changed it");
+
+            assertTrue(store.compareAndSet(b("/k"), pending, live));
+            assertEquals(1, store.keyCounts().of(State.LIVE));
+            assertTrue(store.compareAndSet(b("/k"), live, null), "null removes");
+            assertNull(store.get(b("/k")));
+            assertEquals(0, store.keyCounts().of(State.LIVE));
+        }
+        try (IndexStore reopened = open(dir)) {
+            assertNull(reopened.get(b("/k")), "what it returned for is durable");
+        }
+    }
+
+    @Test
+    void ofConcurrentClaimsOfOneKeyExactlyOneWins() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try (IndexStore store = open(dir)) {
+            for (int round = 0; round < 20; round++) {
+                byte[] key = b("/contended" + round);
+                List<Future<Boolean>> claims = new ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    Record mine = Record.pending(List.of("v" + i + ":1/sv00"));
+                    claims.add(pool.submit(() -> store.compareAndSet(key, null, mine)));
+                }
+                List<Integer> winners = new ArrayList<>();
+                for (int i = 0; i < claims.size(); i++) {
+                    if (claims.get(i).get()) {
+                        winners.add(i);
+                    }
+                }
+                assertEquals(1, winners.size(), "round " + round + ": winners " + winners);
+                assertEquals(List.of("v" + winners.get(0) + ":1/sv00"), store.get(key).locations(), "the winner's record stands");
+            }
         } finally {
             pool.shutdownNow();
         }

@@ -40,6 +40,8 @@ public final class Cluster implements AutoCloseable {
     private List<String> volumeOptions = List.of();
     private JarProcess index;
     private int indexPort;
+    /** The index's --db: its directory under the root unless another database was given. */
+    private String database;
 
     private Cluster(Path root) {
         this.root = root;
@@ -61,9 +63,20 @@ public final class Cluster implements AutoCloseable {
         return start(root, volumeCount, volumeOptions, List.of(), indexOptions);
     }
 
+    /** With the index on another database than its directory under the root, e.g. a postgresql:// URL. */
+    public static Cluster startOn(String database, Path root, int volumeCount, String... indexOptions) {
+        return start(database, root, volumeCount, List.of(), List.of(), indexOptions);
+    }
+
     private static Cluster start(Path root, int volumeCount, List<String> volumeOptions, List<String> indexJvmOptions,
             String... indexOptions) {
+        return start(null, root, volumeCount, volumeOptions, indexJvmOptions, indexOptions);
+    }
+
+    private static Cluster start(String database, Path root, int volumeCount, List<String> volumeOptions,
+            List<String> indexJvmOptions, String... indexOptions) {
         Cluster cluster = new Cluster(root);
+        cluster.database = database != null ? database : cluster.db().toString();
         cluster.volumeOptions = List.copyOf(volumeOptions);
         try {
             for (int i = 1; i <= volumeCount; i++) {
@@ -203,7 +216,7 @@ public final class Cluster implements AutoCloseable {
         jvmOptions = List.copyOf(jvm);
         indexOptions = List.of(options);
         indexPort = FreePorts.next();
-        List<String> args = Members.index("127.0.0.1", indexPort, db(), volumes.stream().map(VolumeProcess::address).toList(),
+        List<String> args = Members.index("127.0.0.1", indexPort, database, volumes.stream().map(VolumeProcess::address).toList(),
                 indexOptions);
         index = JarProcess.start(jvmOptions, args.toArray(String[]::new));
         if (!index.awaitOutput("index 127.0.0.1:" + indexPort + " ", START_TIMEOUT)) {
