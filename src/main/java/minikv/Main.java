@@ -3,6 +3,7 @@ package minikv;
 import minikv.bench.BenchCommand;
 import minikv.devcluster.DevClusterCommand;
 import minikv.index.IndexCommand;
+import minikv.tools.MigrateCommand;
 import minikv.tools.RebalanceCommand;
 import minikv.tools.RebuildCommand;
 import minikv.tools.VerifyCommand;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "A distributed blob store: nginx volume servers and one index server.",
         subcommands = {CommandLine.HelpCommand.class, VolumeCommand.class, IndexCommand.class, BenchCommand.class,
-                RebuildCommand.class, RebalanceCommand.class, VerifyCommand.class, DevClusterCommand.class})
+                RebuildCommand.class, RebalanceCommand.class, VerifyCommand.class, MigrateCommand.class,
+                DevClusterCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

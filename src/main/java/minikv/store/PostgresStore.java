@@ -199,10 +199,23 @@ public final class PostgresStore implements IndexStore {
         });
     }
 
-    /** Every change has been committed by the server as it returned: closing only lets go of the connections. */
+    /**
+     * Makes the unsynced changes durable, then lets go of the connections. One durable commit
+     * does it: PostgreSQL flushes its log in order, so it covers every commit before it.
+     */
     @Override
     public void close() {
-        if (open) {
+        if (!open) {
+            return;
+        }
+        try {
+            call(true, c -> {
+                try (Statement s = c.createStatement()) {
+                    s.execute("UPDATE minikv_schema SET version = version");
+                }
+                return null;
+            });
+        } finally {
             open = false;
             pool.close();
         }

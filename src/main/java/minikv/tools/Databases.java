@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import minikv.store.IndexStore;
+import minikv.store.PostgresStore;
+import minikv.store.Record;
 
 /** Opening the index's database from a tool, with errors that say what to do. */
 final class Databases {
@@ -20,7 +22,52 @@ final class Databases {
     }
 
     /**
-     * Opens an index database that must already exist.
+     * Opens an index database that must already exist: a directory, or a postgresql:// URL.
+     *
+     * @throws ToolFailure if there is none there, or a running index holds it
+     */
+    static IndexStore openExisting(String where) {
+        if (PostgresStore.names(where)) {
+            return openDatabase(where);
+        }
+        return openExisting(Path.of(where));
+    }
+
+    /**
+     * Opens a store to be filled: a new or empty directory, or a database with no minikv keys.
+     *
+     * @throws ToolFailure if it already holds an index
+     */
+    static IndexStore openEmpty(String where) {
+        if (!PostgresStore.names(where)) {
+            Path dir = Path.of(where);
+            if (!isEmptyOrMissing(dir)) {
+                throw new ToolFailure("refusing to write into " + dir + ": it is not empty (give a new directory)");
+            }
+            return IndexStore.open(dir);
+        }
+        IndexStore store = openDatabase(where);
+        long keys = 0;
+        for (Record.State state : Record.State.values()) {
+            keys += store.keyCounts().of(state);
+        }
+        if (keys > 0) {
+            store.close();
+            throw new ToolFailure("refusing to write into " + where + ": it already holds " + keys + " keys");
+        }
+        return store;
+    }
+
+    private static IndexStore openDatabase(String url) {
+        try {
+            return IndexStore.open(url);
+        } catch (IllegalStateException e) {
+            throw new ToolFailure(e.getMessage());
+        }
+    }
+
+    /**
+     * Opens an index database directory that must already exist.
      *
      * @throws ToolFailure if there is none at {@code dir}, or a running index holds it
      */

@@ -2,7 +2,6 @@ package minikv.tools;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import minikv.cluster.KeyReport;
@@ -21,8 +20,9 @@ interface Target extends AutoCloseable {
 
     /** {@code --db DIR} or {@code --index URL}, exactly one. */
     final class Where {
-        @Option(names = "--db", paramLabel = "DIR", description = "the index database, with the index stopped")
-        Path db;
+        @Option(names = "--db", paramLabel = "DIR|URL",
+                description = "the index database (a directory or a postgresql:// URL), with the index stopped")
+        String db;
 
         @Option(names = "--index", paramLabel = "URL",
                 description = "the running index, e.g. http://localhost:3000: it does each key's work itself, so writes go on")

@@ -207,6 +207,12 @@ public final class Cluster implements AutoCloseable {
         startIndex(jvmOptions, indexOptions.toArray(String[]::new));
     }
 
+    /** Starts the index again on the same volumes and options, on another database (a directory or URL). */
+    public void startIndexOn(String otherDatabase) {
+        database = otherDatabase;
+        startIndex();
+    }
+
     /** Starts the index again on the same database and volumes, with other options. */
     public void startIndex(String... newIndexOptions) {
         startIndex(jvmOptions, newIndexOptions);
