@@ -27,8 +27,6 @@ import java.util.Objects;
  */
 public final class PostgresStore implements IndexStore {
 
-    /** The schema this code creates and reads; a database with a newer one is refused. */
-    static final int SCHEMA_VERSION = 1;
     private static final int POOL_SIZE = 32;
     private static final int ATTEMPTS = 5;
     private static final int SCAN_FETCH = 1000;
@@ -37,6 +35,8 @@ public final class PostgresStore implements IndexStore {
     private final HikariDataSource pool;
     private final KeyCounts keyCounts = new KeyCounts();
     private volatile boolean open = true;
+    /** Holds the advisory lock for as long as the store is open. */
+    private Connection holder;
 
     private PostgresStore(HikariDataSource pool) {
         this.pool = pool;
@@ -75,12 +75,32 @@ public final class PostgresStore implements IndexStore {
         }
         PostgresStore store = new PostgresStore(pool);
         try {
+            store.takeHolderLock();
             store.createSchema();
             store.countKeys();
             return store;
         } catch (RuntimeException e) {
             pool.close();
             throw new IllegalStateException("cannot open index database " + withoutQuery(url) + ": " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * One process at a time, as the Xodus directory's lock makes it: two index processes on one
+     * database would each settle the other's writes in flight as if left by a crash. The lock
+     * is the session's, so it goes when this process or its connection dies.
+     */
+    private void takeHolderLock() {
+        try {
+            Connection c = pool.getConnection();
+            if (!PostgresSchema.tryLock(c)) {
+                c.close();
+                throw new IllegalStateException("another minikv index or tool has it open (one at a time, until"
+                        + " several index processes can share a database)");
+            }
+            holder = c;
+        } catch (SQLException e) {
+            throw failure(e);
         }
     }
 
@@ -217,29 +237,18 @@ public final class PostgresStore implements IndexStore {
             });
         } finally {
             open = false;
+            try (Connection c = holder) {
+                PostgresSchema.unlock(c);
+            } catch (SQLException e) {
+                // closing the pool below ends the session, and the lock with it
+            }
             pool.close();
         }
     }
 
     private void createSchema() {
         call(true, c -> {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS minikv_schema (version INT NOT NULL)");
-                s.execute("CREATE TABLE IF NOT EXISTS minikv_records"
-                        + " (key BYTEA PRIMARY KEY, state SMALLINT NOT NULL, record BYTEA NOT NULL)");
-                s.execute("CREATE INDEX IF NOT EXISTS minikv_records_unsettled ON minikv_records (key) WHERE state IN ("
-                        + code(Record.State.PENDING) + ", " + code(Record.State.DELETING) + ")");
-                try (ResultSet r = s.executeQuery("SELECT max(version) FROM minikv_schema")) {
-                    r.next();
-                    int version = r.getInt(1);
-                    if (r.wasNull()) {
-                        s.execute("INSERT INTO minikv_schema (version) VALUES (" + SCHEMA_VERSION + ")");
-                    } else if (version > SCHEMA_VERSION) {
-                        throw new IllegalStateException("its schema is version " + version + ", from a newer minikv"
-                                + " (this one knows version " + SCHEMA_VERSION + ")");
-                    }
-                }
-            }
+            PostgresSchema.createOrCheck(c);
             return null;
         });
     }

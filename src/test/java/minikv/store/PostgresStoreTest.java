@@ -46,10 +46,22 @@ class PostgresStoreTest extends IndexStoreContract {
         }
         String url = Files.readString(dir.resolve(URL_FILE)).strip();
         try (var c = java.sql.DriverManager.getConnection("jdbc:" + url); var s = c.createStatement()) {
-            s.execute("UPDATE minikv_schema SET version = " + (PostgresStore.SCHEMA_VERSION + 1));
+            s.execute("UPDATE minikv_schema SET version = " + (PostgresSchema.VERSION + 1));
         }
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> open(dir));
         assertTrue(e.getMessage().contains("from a newer minikv"), e.getMessage());
+    }
+
+    @Test
+    void oneProcessAtATimeAsWithTheXodusDirectoryLock() {
+        try (IndexStore first = open(dir)) {
+            first.put(b("/k"), Record.pending(AT));
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> open(dir));
+            assertTrue(e.getMessage().contains("another minikv index or tool has it open"), e.getMessage());
+        }
+        try (IndexStore second = open(dir)) {
+            assertTrue(second.get(b("/k")) != null, "once the first closed, the next one opens it");
+        }
     }
 
     @Test
