@@ -63,6 +63,10 @@ public final class DevClusterCommand implements Callable<Integer> {
                     + " redirects (default: the --bind address; 127.0.0.1 for a wildcard)")
     String volumeHost;
 
+    @Option(names = "--db", paramLabel = "DIR|URL",
+            description = "the index's database: a directory or a postgresql:// URL (default: DIR/indexdb)")
+    String db;
+
     @Option(names = "--no-index", description = "start the volumes only (for the tools, which need no index)")
     boolean noIndex;
 
@@ -95,7 +99,7 @@ public final class DevClusterCommand implements Callable<Integer> {
             }
             if (!noIndex) {
                 Member index = Member.start(jar, "index", Members.address(bind, port),
-                        Members.index(bind, port, Members.indexDb(dir).toString(), addresses, indexOptions));
+                        Members.index(bind, port, db != null ? db : Members.indexDb(dir).toString(), addresses, indexOptions));
                 members.add(index);
                 index.awaitAnswer(START_PATIENCE);
             }

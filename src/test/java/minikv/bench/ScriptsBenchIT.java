@@ -37,10 +37,25 @@ class ScriptsBenchIT {
             assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.matches(".*(PASS|FAIL)$")),
                     "no result row for " + row + ":\n" + table);
         }
+        if (postgresInstalled()) {
+            for (String row : new String[] {"PostgreSQL, fetch missing hey", "PostgreSQL, fetch present hey"}) {
+                assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.matches(".*(PASS|FAIL)$")),
+                        "no result row for " + row + ":\n" + table);
+            }
+        }
         assertTrue(table.lines().anyMatch(l -> l.matches("  bound for any index \\(cycles/s\\) +- +[0-9,]+ \\(.*")),
                 "no thrasher bound:\n" + table);
         assertTrue(table.lines().anyMatch(l -> l.matches("thrasher CPU per cycle \\(us\\): index [1-9][0-9]*, volumes [1-9].*")),
                 "no thrasher CPU breakdown:\n" + table);
+    }
+
+    /** As scripts/bench looks for it: Debian's layout. */
+    private static boolean postgresInstalled() {
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.anyMatch(v -> Files.isExecutable(v.resolve("bin/initdb")));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean onPath(String tool) {
