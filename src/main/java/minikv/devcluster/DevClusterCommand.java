@@ -108,7 +108,7 @@ public final class DevClusterCommand implements Callable<Integer> {
             return 1; // the shutdown hook stops what did start
         }
         for (Member m : members) {
-            out.println("dev-cluster: " + (m.name.equals("index") ? "index" : "volume") + " " + m.address + " pid " + m.pid());
+            out.println("dev-cluster: " + m.role + " " + m.address + " pid " + m.pid());
         }
         out.println("dev-cluster: ready (" + dir.toAbsolutePath().normalize() + "); Ctrl-C stops it");
         out.flush();

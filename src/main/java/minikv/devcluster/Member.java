@@ -19,11 +19,14 @@ final class Member {
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     final String name;
+    /** The jar's subcommand it runs: "volume" or "index". */
+    final String role;
     final String address;
     private final Process process;
 
-    private Member(String name, String address, Process process) {
+    private Member(String name, String role, String address, Process process) {
         this.name = name;
+        this.role = role;
         this.address = address;
         this.process = process;
     }
@@ -31,7 +34,7 @@ final class Member {
     static Member start(Path jar, String name, String address, List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString()));
         command.addAll(args);
-        return new Member(name, address, new ProcessBuilder(command).inheritIO().start());
+        return new Member(name, args.get(0), address, new ProcessBuilder(command).inheritIO().start());
     }
 
     long pid() {

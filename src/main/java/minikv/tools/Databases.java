@@ -71,7 +71,7 @@ final class Databases {
      *
      * @throws ToolFailure if there is none at {@code dir}, or a running index holds it
      */
-    static IndexStore openExisting(Path dir) {
+    private static IndexStore openExisting(Path dir) {
         if (isEmptyOrMissing(dir) || !holdsXodusLog(dir)) {
             throw new ToolFailure("no index database at " + dir);
         }
