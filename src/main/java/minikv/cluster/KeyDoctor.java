@@ -146,6 +146,14 @@ public final class KeyDoctor {
                 return KeyReport.failed("not removing its stray files while it is damaged: " + describe(checks));
             }
         }
+        // With no record, the key is first recorded DELETING where its strays are: a PUT of it
+        // meanwhile (by another index process) gets 409 rather than losing its new files, and
+        // if this stops half-way the index finishes the delete.
+        Record deleting = record != null ? null
+                : Record.pending(strays.stream().map(ReplicaFile::location).distinct().toList()).withState(Record.State.DELETING);
+        if (deleting != null && !store.compareAndSet(key, null, deleting)) {
+            return KeyReport.failed("not removing its stray files: the key was written meanwhile");
+        }
         List<String> removed = new ArrayList<>();
         for (ReplicaFile stray : strays) {
             String url = ReplicaName.url(stray.location(), key, stray.unlinked());
@@ -156,6 +164,9 @@ public final class KeyDoctor {
             } catch (IOException e) {
                 return KeyReport.failed("cannot delete " + url + ": " + e.getMessage());
             }
+        }
+        if (deleting != null) {
+            store.compareAndSetUnsynced(key, deleting, null);
         }
         return removed.isEmpty() ? KeyReport.ok("")
                 : new KeyReport(KeyReport.Kind.REPAIRED, "removed stray files at " + String.join(", ", removed));
@@ -279,29 +290,58 @@ public final class KeyDoctor {
      * Rolls back an unfinished write or finishes an unfinished delete, as the index does at
      * startup: every file of the key at its locations, under either name, then the record. A
      * write over an unlinked value loses only its live-name files, and the unlinked record is
-     * restored: the write never touched the files under the unlinked name.
+     * restored: the write never touched the files under the unlinked name. The record is first
+     * adopted, and changed only from what was read (see IndexStore).
      */
     private KeyReport settle(byte[] key, Record record) {
+        if (!store.adopt(key, record)) {
+            return KeyReport.failed("another index process is writing or deleting it right now");
+        }
         Record replaced = record.replacing();
-        for (String location : record.locations()) {
+        String failure = replaced == null ? null : unlinkedNamesBack(key, record.locations(), replaced.locations());
+        for (String location : failure == null ? record.locations() : List.<String>of()) {
             for (boolean unlinked : replaced == null ? new boolean[] {false, true} : new boolean[] {false}) {
                 String url = ReplicaName.url(location, key, unlinked);
                 try {
                     client.delete(url);
                 } catch (IOException e) {
-                    return KeyReport.failed("cannot settle its unfinished " + (record.state() == Record.State.PENDING ? "write" : "delete")
-                            + ": DELETE " + url + ": " + e.getMessage());
+                    failure = "DELETE " + url + ": " + e.getMessage();
+                    break;
                 }
             }
         }
+        if (failure != null) {
+            return KeyReport.failed("cannot settle its unfinished " + (record.state() == Record.State.PENDING ? "write" : "delete")
+                    + ": " + failure);
+        }
+        if (!store.compareAndSet(key, record, replaced)) {
+            return KeyReport.failed("another index process changed it meanwhile");
+        }
         if (replaced != null) {
-            store.put(key, replaced);
             return new KeyReport(KeyReport.Kind.REPAIRED, "rolled back an unfinished write over an unlinked value,"
                     + " which is unlinked again");
         }
-        store.remove(key);
         return new KeyReport(KeyReport.Kind.REPAIRED, record.state() == Record.State.PENDING
                 ? "rolled back an unfinished write" : "finished an unfinished delete");
+    }
+
+    /**
+     * Before a write over an unlinked value is rolled back: gives the unlinked name back to its
+     * files that still have the live one (the write renames them after recording itself), where
+     * the unlinked name is free. Returns the failure, or null.
+     */
+    private String unlinkedNamesBack(byte[] key, List<String> written, List<String> unlinkedAt) {
+        for (String location : written) {
+            if (unlinkedAt.contains(location)) {
+                String url = ReplicaName.url(location, key, false);
+                try {
+                    client.moveUnlessTaken(url, ReplicaName.path(location, key, true));
+                } catch (IOException e) {
+                    return "MOVE " + url + ": " + e.getMessage();
+                }
+            }
+        }
+        return null;
     }
 
     static String describe(List<Check> checks) {

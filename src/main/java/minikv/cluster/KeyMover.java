@@ -47,6 +47,11 @@ public final class KeyMover {
         this.serving = serving;
     }
 
+    private static KeyReport changedMeanwhile(List<String> made) {
+        return KeyReport.failed("another index process changed the key meanwhile" + (made.isEmpty() ? ""
+                : "; the copies made at " + String.join(", ", made) + " are strays for verify --repair"));
+    }
+
     /** How many replicas placement gives each key. */
     int replicas() {
         return placement.replicas();
@@ -91,15 +96,24 @@ public final class KeyMover {
         List<String> deletes = plan.safeDeletes(confirmed);
         List<String> forgotten = new ArrayList<>();
         List<String> left;
+        // Each record change is from the record read: if another index process changed the key
+        // meanwhile, the copies made here are left for verify --repair and nothing is deleted.
         if (serving) {
-            store.put(key, withLocations(record, plan.target()));
+            if (!store.compareAndSet(key, record, withLocations(record, plan.target()))) {
+                return changedMeanwhile(made);
+            }
             left = deleteOld(key, deletes, unlinked, forgotten);
         } else {
-            store.put(key, withLocations(record, plan.union()));
+            Record union = withLocations(record, plan.union());
+            if (!store.compareAndSet(key, record, union)) {
+                return changedMeanwhile(made);
+            }
             left = deleteOld(key, deletes, unlinked, forgotten);
             List<String> remaining = new ArrayList<>(plan.target());
             remaining.addAll(left);
-            store.put(key, withLocations(record, remaining));
+            if (!store.compareAndSet(key, union, withLocations(record, remaining))) {
+                return changedMeanwhile(List.of());
+            }
         }
         if (!left.isEmpty()) {
             return KeyReport.failed("copied to " + String.join(", ", made) + " but could not delete the old copies at "

@@ -197,8 +197,17 @@ public final class VolumeClient {
      * @return false if there was no file at {@code from}
      */
     public boolean move(String from, String toPath) throws IOException {
-        try (Answer answer = ask("MOVE", from, "Destination", toPath, "Overwrite", "T")) {
-            if (answer.status() == 404) {
+        return move(from, toPath, true);
+    }
+
+    /** As {@link #move}, but leaves both files as they are if there is one at {@code toPath} already (false then too). */
+    public boolean moveUnlessTaken(String from, String toPath) throws IOException {
+        return move(from, toPath, false);
+    }
+
+    private boolean move(String from, String toPath, boolean overwrite) throws IOException {
+        try (Answer answer = ask("MOVE", from, "Destination", toPath, "Overwrite", overwrite ? "T" : "F")) {
+            if (answer.status() == 404 || (!overwrite && answer.status() == 412)) {
                 return false;
             }
             expect(answer, "MOVE", from + " to " + toPath, 201, 204);

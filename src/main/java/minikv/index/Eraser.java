@@ -1,5 +1,7 @@
 package minikv.index;
 
+import java.util.ArrayList;
+import java.util.List;
 import minikv.store.IndexStore;
 import minikv.store.Record;
 
@@ -8,8 +10,13 @@ import minikv.store.Record;
  *
  * <p>Erasing has one order that never leaves a replica that nothing tracks: record marked
  * DELETING (durably), replicas deleted, record dropped (no sync). Rolling back a write over an
- * unlinked value deletes only the live-name files the write may have made, then restores the
- * unlinked record: the write never touched the files under the unlinked name.
+ * unlinked value first gives the unlinked name back to any of its files that still have the
+ * live one (the write renames them only after recording itself, so a crash may come between),
+ * then deletes the live-name files the write may have made, then restores the unlinked record.
+ *
+ * <p>Each step changes the record only from the one read before it, and an unsettled record is
+ * first {@link IndexStore#adopt adopted}: an index process sharing the store never settles a key
+ * that another running process is writing (409 instead, see {@link KeyChanged}).
  *
  * <p>Nothing is settled while a request about the key to a volume has an unknown outcome
  * ({@link UnknownOutcomes}): a DELETE sent now could reach the disk before the request it undoes.
@@ -31,30 +38,37 @@ final class Eraser {
      * @throws VolumeFailure if a replica could not be deleted, or a volume has not answered a
      *     request about the key; the record then stays unsettled (reads as absent, unlisted) and
      *     a later DELETE, PUT or the background settling finishes the job
+     * @throws KeyChanged if another index process changed the key meanwhile, or is changing it
      */
-    void erase(Key key, Record record) throws VolumeFailure {
+    void erase(Key key, Record record) throws HttpFailure {
+        if (record.state().unsettled()) {
+            KeyChanged.adopt(store, key, record);
+        }
         if (record.replacing() != null) {
             record = rollBack(key, record);
         }
         requireKnownOutcomes(key);
         Record.State state = record.state();
+        Record deleting = record;
         if (state == Record.State.LIVE || state == Record.State.UNLINKED) {
-            store.put(key.bytes(), record.withState(Record.State.DELETING));
+            deleting = record.withState(Record.State.DELETING);
+            KeyChanged.swap(store, key, record, deleting);
         }
         // A LIVE key's files all have their live name: RELINK renames before it records LIVE.
         // Any other state may have files under the unlinked name (see ReplicaName).
         volumes.deleteAll(record.locations(), key.bytes(), true, state != Record.State.LIVE);
         // No sync needed: if a machine crash loses this, startup finds the key DELETING (or
         // PENDING) again and finishes erasing it.
-        store.removeUnsynced(key.bytes());
+        KeyChanged.swapUnsynced(store, key, deleting, null);
     }
 
     /**
      * Settles an unfinished write or delete: a write over an unlinked value is rolled back to
      * it, anything else erased. Returns the record left: the restored unlinked one, or null.
      */
-    Record settle(Key key, Record unsettled) throws VolumeFailure {
+    Record settle(Key key, Record unsettled) throws HttpFailure {
         if (unsettled.replacing() != null) {
+            KeyChanged.adopt(store, key, unsettled);
             return rollBack(key, unsettled);
         }
         erase(key, unsettled);
@@ -62,15 +76,18 @@ final class Eraser {
     }
 
     /** Undoes a pending write over an unlinked value and returns the unlinked record, restored. */
-    private Record rollBack(Key key, Record pending) throws VolumeFailure {
+    private Record rollBack(Key key, Record pending) throws HttpFailure {
         requireKnownOutcomes(key);
+        Record unlinked = pending.replacing();
+        List<String> shared = new ArrayList<>(unlinked.locations());
+        shared.retainAll(pending.locations());
+        volumes.moveAllUnlessTaken(shared, key.bytes());
         volumes.deleteAll(pending.locations(), key.bytes(), true, false);
         // No sync needed: a machine crash that loses this brings back the pending record, synced
         // before the write began, and it is rolled back again.
-        store.putUnsynced(key.bytes(), pending.replacing());
-        return pending.replacing();
+        KeyChanged.swapUnsynced(store, key, pending, unlinked);
+        return unlinked;
     }
-
     /**
      * Deletes once more the live-name replicas of a write that was rolled back while one of its
      * volumes was unreachable. A hung volume (stopped, or stalled on its disk) may hold the whole

@@ -19,6 +19,8 @@ import minikv.store.Record;
  * Xodus read-only transaction takes no lock and waits for no writer, and the index's log pages
  * are read through Xodus's in-memory cache; only a cold page costs a read from the page cache.
  * Volume health is read from memory, kept current by probes, so no request waits on a volume.
+ * A store whose reads wait on a database server ({@link IndexStore#getMayWait}) is read from a
+ * worker thread instead: the server dispatches this handler there.
  */
 final class GetHandler implements KeyedHandler {
 

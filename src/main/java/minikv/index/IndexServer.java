@@ -111,8 +111,12 @@ public final class IndexServer implements AutoCloseable {
         KeyMover mover = new KeyMover(store, toolClient, placement, true);
         KeyDoctor doctor = new KeyDoctor(store, toolClient, mover);
 
-        KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links,
-                onWorker(new ListHandler(store)));
+        // Blocking work runs on a worker, where a database outage gets its 503.
+        KeyedHandler list = onWorker(new StoreOutages(new ListHandler(store)));
+        KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links, list);
+        if (store.getMayWait()) { // see GetHandler: the IO thread must not wait on a database server
+            get = onWorker(new StoreOutages(get));
+        }
         ReplicaRenames replicaRenames = new ReplicaRenames(volumes, knownDown);
         KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, replicaRenames,
                 config.md5(), ops.rollbacks());
@@ -120,13 +124,13 @@ public final class IndexServer implements AutoCloseable {
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
                 .on("HEAD", new KeyHandler(get))
-                .on("PUT", new WritesPerAddress(bodyReading(new KeyHandler(onWorker(put)), config.writeTimeout())))
-                .on("DELETE", new KeyHandler(onWorker(delete)))
-                .on("UNLINK", new KeyHandler(onWorker(LinkHandler.unlink(store, claims, replicaRenames))))
-                .on("RELINK", new KeyHandler(onWorker(LinkHandler.relink(store, claims, replicaRenames))))
-                .on("REBALANCE", new KeyHandler(onWorker(ToolHandler.rebalance(claims, eraser, mover))))
-                .on("VERIFY", new KeyHandler(onWorker(ToolHandler.verify(claims, eraser, doctor))))
-                .on("REPAIR", new KeyHandler(onWorker(ToolHandler.repair(claims, eraser, doctor, placement))));
+                .on("PUT", new WritesPerAddress(bodyReading(new KeyHandler(blocking(put)), config.writeTimeout())))
+                .on("DELETE", new KeyHandler(blocking(delete)))
+                .on("UNLINK", new KeyHandler(blocking(LinkHandler.unlink(store, claims, replicaRenames))))
+                .on("RELINK", new KeyHandler(blocking(LinkHandler.relink(store, claims, replicaRenames))))
+                .on("REBALANCE", new KeyHandler(blocking(ToolHandler.rebalance(claims, eraser, mover))))
+                .on("VERIFY", new KeyHandler(blocking(ToolHandler.verify(claims, eraser, doctor))))
+                .on("REPAIR", new KeyHandler(blocking(ToolHandler.repair(claims, eraser, doctor, placement))));
         HttpHandler observed = ops.observe(new RequestChecks(router), new WrittenVolumes(placement));
         this.inFlight = new GracefulShutdownHandler(observed);
         // A read is answered on the IO thread before its handler returns (or, for a listing,
@@ -150,6 +154,10 @@ public final class IndexServer implements AutoCloseable {
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // for the latency metrics
                 .setHandler(front)
                 .build();
+    }
+
+    private static KeyedHandler blocking(KeyedHandler handler) {
+        return onWorker(new StoreOutages(handler));
     }
 
     private static boolean isRead(HttpServerExchange exchange) {

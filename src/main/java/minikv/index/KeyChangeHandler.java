@@ -1,6 +1,7 @@
 package minikv.index;
 
 import io.undertow.server.HttpServerExchange;
+import minikv.store.StoreUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ abstract class KeyChangeHandler implements KeyedHandler {
         } catch (HttpFailure failure) {
             Responses.failure(exchange, failure);
             return;
+        } catch (StoreUnavailable e) {
+            throw e; // 503, from StoreOutages
         } catch (RuntimeException e) {
             log.error("{} {} failed", exchange.getRequestMethod(), key, e);
             Responses.failure(exchange, new HttpFailure(500, "index error: " + e));

@@ -58,7 +58,7 @@ final class LinkHandler extends KeyChangeHandler {
             if (key.tooLongToWrite()) { // adopted from minikeyvalue, which allows 6 bytes more
                 throw key.tooLongToWriteFailure("UNLINK (DELETE it instead)");
             }
-            store.put(key.bytes(), record.withState(to));
+            KeyChanged.swap(store, key, record, record.withState(to));
             try {
                 renames.rename(key, record.locations(), true, true);
             } catch (VolumeFailure e) {
@@ -66,7 +66,7 @@ final class LinkHandler extends KeyChangeHandler {
             }
         } else {
             renames.rename(key, record.locations(), false, false);
-            store.put(key.bytes(), record.withState(to));
+            KeyChanged.swap(store, key, record, record.withState(to));
         }
         return 204;
     }

@@ -27,16 +27,18 @@ import org.xnio.channels.ReadTimeoutException;
  *   <li>With the key claimed (see {@link KeyChangeHandler}), refuse it if live (403), or while a
  *       volume has not answered an earlier request about it (503, see {@link UnknownOutcomes}).</li>
  *   <li>Read the first bytes: an empty body (411) stores nothing at all.</li>
+ *   <li>Record the key PENDING with the locations that may get a replica (and the unlinked
+ *       record it replaces) before any volume is touched, by compare-and-set from the record
+ *       read (409 if another index process sharing the store changed it): a crash from here on
+ *       is rolled back at startup, or by another index process.</li>
  *   <li>Over an unlinked value, finish its UNLINK where this PUT writes: its replicas there get
  *       their unlinked name, which the PUT never touches, so a failed PUT can restore it.</li>
- *   <li>Record the key PENDING with the locations that may get a replica (and the unlinked
- *       record it replaces) before any volume is touched: a crash from here on is rolled back
- *       at startup.</li>
  *   <li>Stream the body to every replica at once through two fixed buffers, computing its md5,
  *       but hold back its last byte.</li>
  *   <li>With the body complete (and its Content-MD5 checked), send the last byte. nginx renames
  *       each replica into place only now, so every failure before this point leaves no file.</li>
- *   <li>Every volume said 201/204: record the key LIVE, durably, then answer 201.</li>
+ *   <li>Every volume said 201/204: record the key LIVE, durably and only if its record is still
+ *       this PUT's, then answer 201.</li>
  * </ol>
  * Any failure undoes what was done: after step 6 that means deleting the replicas, once every
  * volume that got the last byte has answered. A failed PUT leaves what was there before it.
@@ -92,7 +94,7 @@ final class PutHandler extends KeyChangeHandler {
         Record old = store.get(key.bytes());
         if (old != null) {
             switch (old.state()) {
-                case LIVE -> throw new HttpFailure(403, key + " exists; values are never overwritten (DELETE it first)");
+                case LIVE -> throw exists(key);
                 // Left by a request that failed half-way, or by a crash: null once settled, or
                 // the unlinked value that a failed write was replacing.
                 case PENDING, DELETING -> old = eraser.settle(key, old);
@@ -121,23 +123,21 @@ final class PutHandler extends KeyChangeHandler {
         HeldBack<HttpFailure> held = new HeldBack<>(first, firstLength, large,
                 md5 == null ? HeldBack.Digest.NONE : md5::update, (buffer, offset) -> read(body, buffer, offset));
 
-        if (old != null) {
-            // Still UNLINKED meanwhile: a crash leaves an interrupted UNLINK, as it would anyway.
-            renames.rename(key, shared(old.locations(), targets), true, false);
-        }
         Record pending = old == null ? Record.pending(targets) : Record.pendingOver(targets, old);
-        // Committed before any volume is touched. A new key's needs no sync: a process crash
-        // keeps it (startup rolls it back); a machine crash that loses it loses the volumes'
-        // unsynced writes just as well, and leaves at worst an unreferenced file for verify
-        // --repair. Over an unlinked value it is synced: losing it would revive the unlinked
-        // record while this PUT's files may sit under the live name.
-        if (old == null) {
-            store.putUnsynced(key.bytes(), pending);
-        } else {
-            store.put(key.bytes(), pending);
-        }
+        // Committed before any volume is touched, from the record read above: of two index
+        // processes writing the key, one gets 409 here. A new key's needs no sync: a process
+        // crash keeps it (startup rolls it back); a machine crash that loses it loses the
+        // volumes' unsynced writes just as well, and leaves at worst an unreferenced file for
+        // verify --repair. Over an unlinked value it is synced: losing it would revive the
+        // unlinked record while this PUT's files may sit under the live name.
+        claim(key, old, pending);
         boolean replicasMayExist = false;
         try {
+            if (old != null) {
+                // Finishes an interrupted UNLINK where this PUT writes; a rollback from here on
+                // finishes it too (see Eraser).
+                renames.rename(key, shared(old.locations(), targets), true, false);
+            }
             byte[] digest;
             try (ReplicaUpload upload = volumes.upload(targets, key.bytes(), length)) {
                 held.sendAllButLast(upload::write);
@@ -150,7 +150,7 @@ final class PutHandler extends KeyChangeHandler {
                 held.sendLast(upload::write);
                 upload.finish();
             }
-            store.put(key.bytes(), Record.live(targets, digest));
+            KeyChanged.swap(store, key, pending, Record.live(targets, digest));
         } catch (HttpFailure | RuntimeException e) {
             rollBack(key, old, pending, replicasMayExist);
             throw e;
@@ -160,6 +160,24 @@ final class PutHandler extends KeyChangeHandler {
         }
     }
 
+    /** Records the key {@code pending} in place of {@code old}: 403 or 409 if another index process got there first. */
+    private void claim(Key key, Record old, Record pending) throws HttpFailure {
+        try {
+            if (old == null) {
+                KeyChanged.swapUnsynced(store, key, null, pending);
+            } else {
+                KeyChanged.swap(store, key, old, pending);
+            }
+        } catch (KeyChanged e) {
+            Record now = store.get(key.bytes());
+            throw now != null && now.state() == Record.State.LIVE ? exists(key) : e;
+        }
+    }
+
+    private static HttpFailure exists(Key key) {
+        return new HttpFailure(403, key + " exists; values are never overwritten (DELETE it first)");
+    }
+
     /** Undoes a failed PUT so that it leaves neither a record nor a file behind. */
     private void rollBack(Key key, Record old, Record pending, boolean replicasMayExist) {
         try {
@@ -167,13 +185,16 @@ final class PutHandler extends KeyChangeHandler {
                 // Some volumes may have the whole value: delete it, and restore an unlinked
                 // value it was replacing (whose files it never touched).
                 eraser.settle(key, pending);
-            } else if (old != null) {
-                store.put(key.bytes(), old); // no volume got the last byte: nothing changed there
             } else {
-                store.remove(key.bytes());
+                // No volume got the last byte: only renames to the unlinked name, which it keeps.
+                KeyChanged.swap(store, key, pending, old);
             }
             rollbacks.completed();
-        } catch (VolumeFailure | RuntimeException e) {
+        } catch (KeyChanged e) {
+            // Only once this process had lost its hold on the key (its store unreachable too
+            // long): the index process that adopted the key settles it.
+            log.warn("PUT {} failed and cannot be rolled back here: {}", key, e.getMessage());
+        } catch (HttpFailure | RuntimeException e) {
             rollbacks.leftPending();
             log.warn("PUT {} failed and cannot be rolled back yet: {}; retrying in the background", key, e.getMessage());
             settler.settleLater(key); // until then the key stays PENDING: absent to readers

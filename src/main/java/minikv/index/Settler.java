@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * background.
  * DELETEs that fail are left to the client's retry, which then answers 204. A write rolled back
  * in the background is swept once more a little later (see {@link Eraser#sweep}).
+ *
+ * <p>On a store shared by several index processes, startup leaves alone the keys another
+ * running process is changing, and the background retry also settles the keys of any process
+ * that has stopped running ({@link IndexStore#orphans}), without waiting for it to restart.
  */
 final class Settler implements AutoCloseable {
 
@@ -71,6 +75,20 @@ final class Settler implements AutoCloseable {
     }
 
     private void retry() {
+        try {
+            List<IndexStore.Entry> orphans = store.orphans();
+            if (!orphans.isEmpty()) {
+                log.info("settling {} unfinished PUTs and DELETEs left by an index process that stopped", orphans.size());
+            }
+            for (IndexStore.Entry orphan : orphans) {
+                Key key = Key.fromStored(orphan.key());
+                if (!settle(key, true)) {
+                    later.add(key);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("cannot look for keys left by stopped index processes: {}", e.getMessage());
+        }
         for (int n = later.size(); n > 0; n--) {
             Key key = later.poll();
             if (!settle(key, true)) {
@@ -90,14 +108,17 @@ final class Settler implements AutoCloseable {
                 return false; // a client is changing it right now
             }
             Record record = store.get(key.bytes());
-            if (record != null && (record.state() == Record.State.PENDING || record.state() == Record.State.DELETING)) {
+            if (record != null && record.state().unsettled()) {
                 eraser.settle(key, record);
                 if (afterFailure && record.state() == Record.State.PENDING) {
                     background.schedule(() -> sweep(key, record), SWEEP_DELAY_SECONDS, TimeUnit.SECONDS);
                 }
             }
             return true;
-        } catch (VolumeFailure e) {
+        } catch (KeyChanged e) {
+            log.debug("not settling {}: {}", key, e.getMessage());
+            return true; // another running index process's; settled here only if it stops
+        } catch (HttpFailure e) {
             log.debug("cannot settle {} yet: {}", key, e.getMessage());
             return false;
         } catch (RuntimeException e) {

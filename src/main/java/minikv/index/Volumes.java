@@ -176,6 +176,22 @@ final class Volumes implements AutoCloseable {
         sendAll(key, "MOVE", moves, code -> code == 201 || code == 204 || code == 404);
     }
 
+    /**
+     * Gives the unlinked name to the key's file at every location that has it under the live
+     * name only: where the unlinked name is taken already (412, the MOVE does not overwrite),
+     * the live-name file is not the unlinked value's, and stays where it is.
+     *
+     * @throws VolumeFailure the first failure, once every rename has finished
+     */
+    void moveAllUnlessTaken(List<String> locations, byte[] key) throws VolumeFailure {
+        List<Request> moves = new ArrayList<>();
+        for (String location : locations) {
+            moves.add(new Request(location, ReplicaName.path(location, key, false),
+                    "Destination", ReplicaName.path(location, key, true), "Overwrite", "F"));
+        }
+        sendAll(key, "MOVE", moves, code -> code == 201 || code == 204 || code == 404 || code == 412);
+    }
+
     /** One request of {@link #sendAll}, without a body. */
     private record Request(String location, String path, String... headers) {}
 

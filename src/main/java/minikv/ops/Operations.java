@@ -122,7 +122,7 @@ public final class Operations implements AutoCloseable {
 
     private Readiness readiness(IndexStore store, VolumeHealth health) {
         List<String> down = volumeStats.volumes().stream().filter(v -> !health.isUp(v)).toList();
-        return Readiness.assess(!shuttingDown && store.isOpen(), down, volumeStats.volumes().size(), replicas);
+        return Readiness.assess(!shuttingDown, store.isWritable(), down, volumeStats.volumes().size(), replicas);
     }
 
     private StatusView statusView(IndexStore store, VolumeHealth health, String index) {

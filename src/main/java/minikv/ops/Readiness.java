@@ -10,11 +10,15 @@ public record Readiness(boolean ready, String reason) {
 
     /**
      * @param serving false once the index is shutting down (its database about to close)
+     * @param writable false while the index database cannot be written (see IndexStore.isWritable)
      * @param down the volumes that are down right now
      */
-    public static Readiness assess(boolean serving, List<String> down, int volumes, int replicas) {
+    public static Readiness assess(boolean serving, boolean writable, List<String> down, int volumes, int replicas) {
         if (!serving) {
             return new Readiness(false, "not ready: the index is shutting down");
+        }
+        if (!writable) {
+            return new Readiness(false, "not ready: the index database cannot be reached");
         }
         int up = volumes - down.size();
         String count = up + " of " + volumes + " volumes up";

@@ -9,17 +9,22 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@link #get} and {@link #snapshot} read committed state and never wait for writers.</li>
- *   <li>{@link #put} and {@link #remove} return only once the change is durable: it survives a
- *       machine crash. {@link #putUnsynced} and {@link #removeUnsynced} return once it is
+ *   <li>{@link #put}, {@link #remove} and {@link #compareAndSet} return only once the change is
+ *       durable: it survives a machine crash. {@link #compareAndSetUnsynced} returns once it is
  *       committed: readers see it and it survives the process being killed, but only a later
  *       durable change (or closing) makes it survive a machine crash. Changes become durable in
  *       the order they were committed.</li>
  *   <li>{@link #unsettled} finds the PENDING and DELETING keys without a full scan.</li>
- *   <li>{@link #keyCounts} is current as of the last commit.</li>
- *   <li>{@link #compareAndSet} changes a record only if it is still the one expected: of
- *       several indexes sharing one store, exactly one claims a key.</li>
+ *   <li>{@link #keyCounts} is current as of this process's last commit (a shared store adds
+ *       the other processes' commits within a second or so).</li>
  * </ul>
- * Within one index, its KeyClaims serialise the changes to a key, so plain puts suffice there.
+ *
+ * <p>Several index processes may share one store ({@link PostgresStore}). The index changes a
+ * record only by compare-and-set from the record it read, so that of two processes changing one
+ * key exactly one succeeds. A PENDING or DELETING record belongs to the process that wrote it:
+ * no other may change it until that process has stopped running and another has {@link
+ * #adopt adopted} it. An embedded store has one process, which owns everything.
+ * The plain {@link #put} and {@link #remove} are for tools that own the store (rebuild, migrate).
  */
 public interface IndexStore extends AutoCloseable {
 
@@ -51,23 +56,44 @@ public interface IndexStore extends AutoCloseable {
     /** Forgets {@code key}; returns once that is durable. */
     void remove(byte[] key);
 
-    /** Stores {@code record} for {@code key}; returns once committed: for changes a machine crash may safely undo. */
-    void putUnsynced(byte[] key, Record record);
-
-    /** Forgets {@code key}; returns once committed: for changes a machine crash may safely undo. */
-    void removeUnsynced(byte[] key);
-
     /**
      * Replaces the record of {@code key} with {@code replacement} (null: removes it), but only
-     * if its record is still {@code expected} (null: it has none). Of concurrent calls with the
-     * same expectation exactly one succeeds.
+     * if its record is still {@code expected} (null: it has none) and, if that is PENDING or
+     * DELETING, it is this process's. Of concurrent calls with the same expectation exactly one
+     * succeeds.
      *
      * @return true once the change is durable; false, changing nothing, if the record was not {@code expected}
+     * @throws StoreUnavailable if the database cannot be reached, or this process's hold on its records has lapsed
      */
     boolean compareAndSet(byte[] key, Record expected, Record replacement);
 
-    /** False once {@link #close} has begun: nothing more can be written. */
-    boolean isOpen();
+    /** As {@link #compareAndSet}, but returns once committed: for changes a machine crash may safely undo. */
+    boolean compareAndSetUnsynced(byte[] key, Record expected, Record replacement);
+
+    /**
+     * Takes charge of {@code key}'s PENDING or DELETING record, so that this process may settle
+     * it: true if it is this process's already, or its writer has stopped running (it is this
+     * process's from now on); false if it is no longer {@code unsettled}, or another running
+     * process is writing or deleting the key right now.
+     */
+    boolean adopt(byte[] key, Record unsettled);
+
+    /**
+     * PENDING and DELETING records whose writer has stopped running since this store opened:
+     * another index process sharing it died. Empty for a store only one process opens, whose
+     * earlier process's records {@link #unsettled} gives at startup.
+     */
+    List<Entry> orphans();
+
+    /**
+     * False once {@link #close} has begun, and while a shared store cannot be sure that its
+     * records are still this process's (its database has been unreachable too long): nothing is
+     * written then.
+     */
+    boolean isWritable();
+
+    /** True if {@link #get} may wait on the network, so that an IO thread must not call it. */
+    boolean getMayWait();
 
     /** Keys per state, as of the last commit. */
     KeyCounts keyCounts();
@@ -75,7 +101,7 @@ public interface IndexStore extends AutoCloseable {
     /** A consistent read-only view, for reads that must agree with each other. Close it. */
     Snapshot snapshot();
 
-    /** Every key whose record is PENDING or DELETING, with its record. */
+    /** Every key whose record is PENDING or DELETING and not another running process's, with its record. */
     List<Entry> unsettled();
 
     /** Applies and makes durable what is already committed or queued, then closes. */

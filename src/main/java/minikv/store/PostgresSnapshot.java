@@ -51,7 +51,7 @@ final class PostgresSnapshot implements IndexStore.Snapshot {
                 }
             }
         } catch (SQLException e) {
-            throw PostgresStore.failure(e);
+            throw PostgresPool.failure(e);
         }
     }
 

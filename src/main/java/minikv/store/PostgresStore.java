@@ -1,7 +1,5 @@
 package minikv.store;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,33 +11,40 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The index in a PostgreSQL-protocol database: one table from key bytes ({@code bytea}, whose
- * order is byte order) to the encoded {@link Record}, its state beside it so that the unsettled
- * keys and the counts need no decoding. Only standard SQL and {@code ON CONFLICT}, which
+ * The index in a PostgreSQL-protocol database, which any number of index processes share (see
+ * {@link PostgresSchema} for the tables). Only standard SQL and {@code ON CONFLICT}, which
  * CockroachDB and YugabyteDB also run (tested here on PostgreSQL only).
  *
- * <p>Each change is one transaction. A durable one returns once the server has made it
- * durable; an unsynced one sets {@code synchronous_commit = off} for its transaction: visible
- * at once and kept if the index process dies, possibly lost if the database server crashes.
- * A serialization failure or deadlock (SQLSTATE 40001, 40P01) is retried.
+ * <p>Each change is one transaction with the key's row locked. A durable one returns once the
+ * server has made it durable (with a synchronous standby, once the standby has too); an
+ * unsynced one sets {@code synchronous_commit = off} for its transaction: visible at once and
+ * kept if the index process dies, possibly lost if the database server crashes. A
+ * serialization failure or deadlock (SQLSTATE 40001, 40P01) is retried.
  *
- * <p>{@link #keyCounts} starts from a count at open and follows this process's own commits.
+ * <p>A PENDING or DELETING row carries the id of the process that owns it, and only that
+ * process changes it, while its lease ({@link PostgresLease}) runs. Once the lease has run out,
+ * any process may adopt the row and settle it. A process that cannot renew its lease stops
+ * writing before the lease can run out.
+ *
+ * <p>{@link #keyCounts} follows this process's own commits at once and the others' within
+ * {@link PostgresLease#RENEW_EVERY}: each renewal of the lease counts theirs anew.
  */
 public final class PostgresStore implements IndexStore {
 
     private static final int POOL_SIZE = 32;
-    private static final int ATTEMPTS = 5;
     private static final int SCAN_FETCH = 1000;
     private static final String PREFIX = "postgresql://";
 
-    private final HikariDataSource pool;
+    private final PostgresPool pool;
+    private final PostgresPool leasePool;
+    private final PostgresLease lease;
     private final KeyCounts keyCounts = new KeyCounts();
     private volatile boolean open = true;
-    /** Holds the advisory lock for as long as the store is open. */
-    private Connection holder;
 
-    private PostgresStore(HikariDataSource pool) {
+    private PostgresStore(PostgresPool pool, PostgresPool leasePool) {
         this.pool = pool;
+        this.leasePool = leasePool;
+        this.lease = new PostgresLease(leasePool, this::countKeys);
     }
 
     /** True if {@code where} names a database of this kind rather than a directory. */
@@ -49,8 +54,8 @@ public final class PostgresStore implements IndexStore {
 
     /**
      * Opens the index in the database at {@code url} ({@code postgresql://HOST:PORT[,...]/DB?user=U...}),
-     * creating its tables if needed. The password, if one is needed, comes from the environment
-     * variable PGPASSWORD, never from the URL.
+     * creating or migrating its tables if needed, and takes this process's lease. The password,
+     * if one is needed, comes from the environment variable PGPASSWORD, never from the URL.
      *
      * @throws IllegalStateException with a readable reason when it cannot be opened
      */
@@ -58,55 +63,50 @@ public final class PostgresStore implements IndexStore {
         if (!names(url)) {
             throw new IllegalArgumentException("not a postgresql:// URL: " + url);
         }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl("jdbc:" + url);
-        config.setMaximumPoolSize(POOL_SIZE);
-        config.setPoolName("index-db");
-        config.setConnectionTimeout(10_000);
-        String password = System.getenv("PGPASSWORD");
-        if (password != null) {
-            config.setPassword(password);
-        }
-        HikariDataSource pool;
+        PostgresPool pool = null;
+        PostgresPool leasePool = null;
         try {
-            pool = new HikariDataSource(config);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot open index database " + withoutQuery(url) + ": " + rootMessage(e), e);
-        }
-        PostgresStore store = new PostgresStore(pool);
-        try {
-            store.takeHolderLock();
+            pool = new PostgresPool(url, "index-db", POOL_SIZE);
+            leasePool = new PostgresPool(url, "index-db-lease", 1);
+            PostgresStore store = new PostgresStore(pool, leasePool);
             store.createSchema();
+            store.lease.start();
             store.countKeys();
             return store;
         } catch (RuntimeException e) {
-            pool.close();
-            throw new IllegalStateException("cannot open index database " + withoutQuery(url) + ": " + rootMessage(e), e);
+            if (pool != null) {
+                pool.close();
+            }
+            if (leasePool != null) {
+                leasePool.close();
+            }
+            throw new IllegalStateException("cannot open index database " + withoutQuery(url) + ": "
+                    + PostgresPool.rootMessage(e), e);
         }
     }
 
-    /**
-     * One process at a time, as the Xodus directory's lock makes it: two index processes on one
-     * database would each settle the other's writes in flight as if left by a crash. The lock
-     * is the session's, so it goes when this process or its connection dies.
-     */
-    private void takeHolderLock() {
-        try {
-            Connection c = pool.getConnection();
-            if (!PostgresSchema.tryLock(c)) {
-                c.close();
-                throw new IllegalStateException("another minikv index or tool has it open (one at a time, until"
-                        + " several index processes can share a database)");
+    /** Processes opening a new database at once: all but one fail to create a table, and see it made on a retry. */
+    private void createSchema() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                pool.transaction(c -> {
+                    PostgresSchema.createOrMigrate(c);
+                    PostgresCounts.foldStopped(c);
+                    return null;
+                });
+                return;
+            } catch (IllegalStateException e) {
+                String state = e.getCause() instanceof SQLException sql ? sql.getSQLState() : null;
+                if (attempt == 3 || !("23505".equals(state) || "42P07".equals(state))) {
+                    throw e;
+                }
             }
-            holder = c;
-        } catch (SQLException e) {
-            throw failure(e);
         }
     }
 
     @Override
     public Record get(byte[] key) {
-        return call(false, c -> {
+        return pool.autocommit(c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT record FROM minikv_records WHERE key = ?")) {
                 s.setBytes(1, key);
                 try (ResultSet r = s.executeQuery()) {
@@ -118,61 +118,60 @@ public final class PostgresStore implements IndexStore {
 
     @Override
     public void put(byte[] key, Record record) {
-        write(key, record, true);
+        change(key, false, null, record, true);
     }
 
     @Override
     public void remove(byte[] key) {
-        write(key, null, true);
+        change(key, false, null, null, true);
     }
 
     @Override
-    public void putUnsynced(byte[] key, Record record) {
-        write(key, record, false);
+    public boolean compareAndSet(byte[] key, Record expected, Record replacement) {
+        return change(key, true, expected, replacement, true);
     }
 
     @Override
-    public void removeUnsynced(byte[] key) {
-        write(key, null, false);
+    public boolean compareAndSetUnsynced(byte[] key, Record expected, Record replacement) {
+        return change(key, true, expected, replacement, false);
     }
 
-    private void write(byte[] key, Record record, boolean durable) {
-        KeyCounts.Delta delta = call(true, c -> {
+    /** A key's row as read with its lock. */
+    private record Row(Record record, Long owner) {}
+
+    /**
+     * One change in one transaction: the key's row locked, checked against {@code expected} if
+     * {@code conditional}, written with this process as owner if unsettled, the counts moved.
+     */
+    private boolean change(byte[] key, boolean conditional, Record expected, Record replacement, boolean durable) {
+        requireWritable();
+        KeyCounts.Delta delta = pool.transaction(c -> {
             if (!durable) {
                 try (Statement s = c.createStatement()) {
                     s.execute("SET LOCAL synchronous_commit = off");
                 }
             }
-            KeyCounts.Delta moved = new KeyCounts.Delta();
-            Record before = lockedRecord(c, key);
-            moved.move(before == null ? null : before.state(), record == null ? null : record.state());
-            store(c, key, before != null, record);
-            return moved;
-        });
-        keyCounts.apply(delta);
-    }
-
-    @Override
-    public boolean compareAndSet(byte[] key, Record expected, Record replacement) {
-        KeyCounts.Delta delta = call(true, c -> {
-            Record current = lockedRecord(c, key);
-            if (!Objects.equals(current, expected)) {
-                return null;
+            Row current = lockedRow(c, key);
+            Record before = current == null ? null : current.record();
+            if (conditional) {
+                if (!Objects.equals(before, expected)) {
+                    return null;
+                }
+                if (before != null && before.state().unsettled() && !Objects.equals(current.owner(), lease.id)) {
+                    return null; // another process's (until adopted)
+                }
             }
             if (current == null && replacement != null) {
-                // Nothing to lock: of racing inserts, the primary key lets one through.
-                try (PreparedStatement s = c.prepareStatement(
-                        "INSERT INTO minikv_records (key, state, record) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING")) {
-                    bind(s, key, replacement);
-                    if (s.executeUpdate() == 0) {
-                        return null;
-                    }
+                // Nothing was there to lock: of racing inserts, the primary key lets one through.
+                if (!insert(c, key, replacement)) {
+                    return null;
                 }
-            } else {
-                store(c, key, current != null, replacement);
+            } else if (current != null) {
+                update(c, key, replacement);
             }
             KeyCounts.Delta moved = new KeyCounts.Delta();
-            moved.move(current == null ? null : current.state(), replacement == null ? null : replacement.state());
+            moved.move(before == null ? null : before.state(), replacement == null ? null : replacement.state());
+            PostgresCounts.add(c, lease.id, moved);
             return moved;
         });
         if (delta == null) {
@@ -183,32 +182,36 @@ public final class PostgresStore implements IndexStore {
     }
 
     @Override
-    public boolean isOpen() {
-        return open;
+    public boolean adopt(byte[] key, Record unsettled) {
+        requireWritable();
+        return pool.autocommit(c -> {
+            try (PreparedStatement s = c.prepareStatement("UPDATE minikv_records SET owner = ? WHERE key = ? AND record = ?"
+                    + " AND " + PostgresSchema.IS_UNSETTLED + " AND (owner = ? OR " + PostgresLease.notRunning("owner") + ")")) {
+                s.setLong(1, lease.id);
+                s.setBytes(2, key);
+                s.setBytes(3, unsettled.encode());
+                s.setLong(4, lease.id);
+                return s.executeUpdate() == 1;
+            }
+        });
     }
 
     @Override
-    public KeyCounts keyCounts() {
-        return keyCounts;
-    }
-
-    @Override
-    public Snapshot snapshot() {
-        requireOpen();
-        try {
-            return new PostgresSnapshot(pool.getConnection(), SCAN_FETCH);
-        } catch (SQLException e) {
-            throw failure(e);
-        }
+    public List<Entry> orphans() {
+        return unsettledWhere("owner IS DISTINCT FROM ? AND " + PostgresLease.notRunning("owner"));
     }
 
     @Override
     public List<Entry> unsettled() {
-        return call(false, c -> {
+        return unsettledWhere("(owner = ? OR " + PostgresLease.notRunning("owner") + ")");
+    }
+
+    private List<Entry> unsettledWhere(String condition) {
+        return pool.autocommit(c -> {
             List<Entry> found = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT key, record FROM minikv_records WHERE state IN (" + code(Record.State.PENDING) + ", "
-                            + code(Record.State.DELETING) + ") ORDER BY key")) {
+            try (PreparedStatement s = c.prepareStatement("SELECT key, record FROM minikv_records WHERE "
+                    + PostgresSchema.IS_UNSETTLED + " AND " + condition + " ORDER BY key")) {
+                s.setLong(1, lease.id);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
                         found.add(new Entry(r.getBytes(1), decode(r.getBytes(2))));
@@ -219,9 +222,42 @@ public final class PostgresStore implements IndexStore {
         });
     }
 
+    @Override
+    public boolean isWritable() {
+        return open && lease.held();
+    }
+
+    /** Every read is a round trip to the database server. */
+    @Override
+    public boolean getMayWait() {
+        return true;
+    }
+
+    /** This process's id in minikv_processes, which owns its unsettled records. */
+    long processId() {
+        return lease.id;
+    }
+
+    @Override
+    public KeyCounts keyCounts() {
+        return keyCounts;
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        requireOpen();
+        Connection c = pool.connection();
+        try {
+            return new PostgresSnapshot(c, SCAN_FETCH);
+        } catch (SQLException e) {
+            throw PostgresPool.failure(e);
+        }
+    }
+
     /**
-     * Makes the unsynced changes durable, then lets go of the connections. One durable commit
-     * does it: PostgreSQL flushes its log in order, so it covers every commit before it.
+     * Makes the unsynced changes durable, gives up the lease, then lets go of the connections.
+     * One durable commit does it: PostgreSQL flushes its log in order, so it covers every commit
+     * before it.
      */
     @Override
     public void close() {
@@ -229,7 +265,7 @@ public final class PostgresStore implements IndexStore {
             return;
         }
         try {
-            call(true, c -> {
+            pool.transaction(c -> {
                 try (Statement s = c.createStatement()) {
                     s.execute("UPDATE minikv_schema SET version = version");
                 }
@@ -237,113 +273,18 @@ public final class PostgresStore implements IndexStore {
             });
         } finally {
             open = false;
-            try (Connection c = holder) {
-                PostgresSchema.unlock(c);
-            } catch (SQLException e) {
-                // closing the pool below ends the session, and the lock with it
-            }
+            lease.close();
+            leasePool.close();
             pool.close();
         }
     }
 
-    private void createSchema() {
-        call(true, c -> {
-            PostgresSchema.createOrCheck(c);
-            return null;
-        });
-    }
-
+    /**
+     * Counts anew what the other processes account for (see {@link PostgresCounts}). This
+     * process's own rows start at zero under its new id and follow its commits in memory.
+     */
     private void countKeys() {
-        KeyCounts.Delta all = call(false, c -> {
-            KeyCounts.Delta counted = new KeyCounts.Delta();
-            try (Statement s = c.createStatement();
-                 ResultSet r = s.executeQuery("SELECT state, count(*) FROM minikv_records GROUP BY state")) {
-                while (r.next()) {
-                    counted.add(state(r.getShort(1)), r.getLong(2));
-                }
-            }
-            return counted;
-        });
-        keyCounts.apply(all);
-    }
-
-    /** The key's record, its row locked until the transaction ends; null if it has none. */
-    private static Record lockedRecord(Connection c, byte[] key) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT record FROM minikv_records WHERE key = ? FOR UPDATE")) {
-            s.setBytes(1, key);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? decode(r.getBytes(1)) : null;
-            }
-        }
-    }
-
-    /** Writes or deletes the key's row, knowing whether it has one. */
-    private static void store(Connection c, byte[] key, boolean exists, Record record) throws SQLException {
-        if (record == null) {
-            try (PreparedStatement s = c.prepareStatement("DELETE FROM minikv_records WHERE key = ?")) {
-                s.setBytes(1, key);
-                s.executeUpdate();
-            }
-            return;
-        }
-        String sql = exists
-                ? "UPDATE minikv_records SET state = ?, record = ? WHERE key = ?"
-                : "INSERT INTO minikv_records (key, state, record) VALUES (?, ?, ?)"
-                        + " ON CONFLICT (key) DO UPDATE SET state = EXCLUDED.state, record = EXCLUDED.record";
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            if (exists) {
-                s.setShort(1, code(record.state()));
-                s.setBytes(2, record.encode());
-                s.setBytes(3, key);
-            } else {
-                bind(s, key, record);
-            }
-            s.executeUpdate();
-        }
-    }
-
-    private static void bind(PreparedStatement s, byte[] key, Record record) throws SQLException {
-        s.setBytes(1, key);
-        s.setShort(2, code(record.state()));
-        s.setBytes(3, record.encode());
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** Runs {@code work} on a pooled connection, in one transaction if {@code transaction}; retried on a serialization failure. */
-    private <T> T call(boolean transaction, Work<T> work) {
-        requireOpen();
-        for (int attempt = 1; ; attempt++) {
-            try (Connection c = pool.getConnection()) {
-                if (!transaction) {
-                    return work.run(c);
-                }
-                c.setAutoCommit(false);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    c.rollback();
-                    throw e;
-                } finally {
-                    c.setAutoCommit(true);
-                }
-            } catch (SQLException e) {
-                if (attempt < ATTEMPTS && retryable(e)) {
-                    continue;
-                }
-                throw failure(e);
-            }
-        }
-    }
-
-    private static boolean retryable(SQLException e) {
-        String state = e.getSQLState();
-        return "40001".equals(state) || "40P01".equals(state);
+        keyCounts.setElsewhere(pool.autocommit(c -> PostgresCounts.allBut(c, lease.id)));
     }
 
     private void requireOpen() {
@@ -352,8 +293,61 @@ public final class PostgresStore implements IndexStore {
         }
     }
 
-    static IllegalStateException failure(SQLException e) {
-        return new IllegalStateException("index database: " + e.getMessage() + " (SQLSTATE " + e.getSQLState() + ")", e);
+    private void requireWritable() {
+        requireOpen();
+        lease.requireHeld();
+    }
+
+    private static Row lockedRow(Connection c, byte[] key) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT record, owner FROM minikv_records WHERE key = ? FOR UPDATE")) {
+            s.setBytes(1, key);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                long owner = r.getLong(2);
+                return new Row(decode(r.getBytes(1)), r.wasNull() ? null : owner);
+            }
+        }
+    }
+
+    /** Inserts the key's row; false if one appeared meanwhile. */
+    private boolean insert(Connection c, byte[] key, Record record) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO minikv_records (key, state, record, owner)"
+                + " VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING")) {
+            s.setBytes(1, key);
+            s.setShort(2, code(record.state()));
+            s.setBytes(3, record.encode());
+            setOwner(s, 4, record);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** Rewrites (or, for null, deletes) the key's row, which exists and is locked. */
+    private void update(Connection c, byte[] key, Record record) throws SQLException {
+        if (record == null) {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM minikv_records WHERE key = ?")) {
+                s.setBytes(1, key);
+                s.executeUpdate();
+            }
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("UPDATE minikv_records SET state = ?, record = ?, owner = ? WHERE key = ?")) {
+            s.setShort(1, code(record.state()));
+            s.setBytes(2, record.encode());
+            setOwner(s, 3, record);
+            s.setBytes(4, key);
+            s.executeUpdate();
+        }
+    }
+
+    /** This process owns the unsettled records it writes; a settled one has no owner. */
+    private void setOwner(PreparedStatement s, int index, Record record) throws SQLException {
+        if (record.state().unsettled()) {
+            s.setLong(index, lease.id);
+        } else {
+            s.setNull(index, java.sql.Types.BIGINT);
+        }
     }
 
     private static Record decode(byte[] bytes) {
@@ -363,10 +357,6 @@ public final class PostgresStore implements IndexStore {
     /** The state's code in the table: the record encoding's own, which never changes. */
     static short code(Record.State state) {
         return state.code;
-    }
-
-    private static Record.State state(short code) {
-        return Record.State.of((byte) code);
     }
 
     /** The least key after every key that starts with {@code prefix}, or null if there is none. */
@@ -384,13 +374,5 @@ public final class PostgresStore implements IndexStore {
     private static String withoutQuery(String url) {
         int q = url.indexOf('?');
         return q < 0 ? url : url.substring(0, q);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.toString() : root.getMessage();
     }
 }

@@ -43,6 +43,11 @@ public final class Record {
             this.code = (byte) code;
         }
 
+        /** PENDING or DELETING: a write or delete under way, or left unfinished. */
+        public boolean unsettled() {
+            return this == PENDING || this == DELETING;
+        }
+
         static State of(byte code) {
             for (State s : values()) {
                 if (s.code == code) {

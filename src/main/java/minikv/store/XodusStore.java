@@ -91,22 +91,36 @@ public final class XodusStore implements IndexStore {
         commits.commit(Mutation.of(key, null), true);
     }
 
-    @Override
-    public void putUnsynced(byte[] key, Record record) {
-        commits.commit(Mutation.of(key, record), false);
-    }
-
-    @Override
-    public void removeUnsynced(byte[] key) {
-        commits.commit(Mutation.of(key, null), false);
-    }
-
     /** Checked in the writer's transaction, in queue order: a batch sees its own earlier changes. */
     @Override
     public boolean compareAndSet(byte[] key, Record expected, Record replacement) {
         Mutation m = new Mutation(key, replacement, true, expected);
         commits.commit(m, true);
         return m.applied;
+    }
+
+    @Override
+    public boolean compareAndSetUnsynced(byte[] key, Record expected, Record replacement) {
+        Mutation m = new Mutation(key, replacement, true, expected);
+        commits.commit(m, false);
+        return m.applied;
+    }
+
+    /** One process has the directory open: every record is its own. */
+    @Override
+    public boolean adopt(byte[] key, Record unsettled) {
+        return Objects.equals(get(key), unsettled);
+    }
+
+    @Override
+    public List<Entry> orphans() {
+        return List.of();
+    }
+
+    /** A read takes no lock and is served from Xodus's cache or the page cache (see GetHandler). */
+    @Override
+    public boolean getMayWait() {
+        return false;
     }
 
     /** How many syncs have been made (for tests). */
@@ -120,7 +134,7 @@ public final class XodusStore implements IndexStore {
     }
 
     @Override
-    public boolean isOpen() {
+    public boolean isWritable() {
         return commits.isOpen();
     }
 

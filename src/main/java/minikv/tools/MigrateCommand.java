@@ -1,5 +1,6 @@
 package minikv.tools;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -98,7 +99,10 @@ public final class MigrateCommand implements Callable<Integer> {
                     }
                     try {
                         writers.submit(() -> {
-                            target.putUnsynced(key, record); // closing the target makes them all durable
+                            // Closing the target makes them all durable. It was empty: a key there already is a bug.
+                            if (!target.compareAndSetUnsynced(key, null, record)) {
+                                throw new IllegalStateException("the target holds " + new String(key, StandardCharsets.UTF_8) + " already");
+                            }
                             progress.add(1);
                         });
                     } catch (InterruptedException e) {

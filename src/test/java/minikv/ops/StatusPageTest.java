@@ -79,7 +79,7 @@ class StatusPageTest {
     }
 
     private static StatusView view(List<StatusView.VolumeRow> volumes) {
-        return new StatusView(NOW, "127.0.0.1:3000", Duration.ofMinutes(5), Readiness.assess(true, List.of(), 2, 2), 2,
+        return new StatusView(NOW, "127.0.0.1:3000", Duration.ofMinutes(5), Readiness.assess(true, true, List.of(), 2, 2), 2,
                 "1GiB", volumes, List.of(new StatusView.KeyRow("live", 12)),
                 List.of(new StatusView.RateRow("GET", 100, 2.5)), 0, List.of(), 0);
     }

@@ -46,10 +46,10 @@ final class StoreCrashChild {
         IndexStore store = contract.open(Path.of(args[1]));
         List<String> at = IndexStoreContract.AT;
         for (int i = 0; i < KEYS; i++) {
-            store.putUnsynced(IndexStoreContract.b("/removed" + i), Record.pending(at));
+            store.compareAndSetUnsynced(IndexStoreContract.b("/removed" + i), null, Record.pending(at));
             store.put(IndexStoreContract.b("/durable" + i), Record.live(at, null));
-            store.putUnsynced(IndexStoreContract.b("/unsynced" + i), Record.pending(at));
-            store.removeUnsynced(IndexStoreContract.b("/removed" + i));
+            store.compareAndSetUnsynced(IndexStoreContract.b("/unsynced" + i), null, Record.pending(at));
+            store.compareAndSetUnsynced(IndexStoreContract.b("/removed" + i), Record.pending(at), null);
         }
         System.out.println(COMMITTED);
         System.out.flush();

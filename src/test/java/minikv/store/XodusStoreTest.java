@@ -25,9 +25,9 @@ class XodusStoreTest extends IndexStoreContract {
     @Test
     void onlyDurableChangesSync() {
         try (XodusStore store = XodusStore.open(dir)) {
-            store.putUnsynced(b("/p"), Record.pending(AT));
-            store.putUnsynced(b("/q"), Record.pending(AT));
-            store.removeUnsynced(b("/q"));
+            store.compareAndSetUnsynced(b("/p"), null, Record.pending(AT));
+            store.compareAndSetUnsynced(b("/q"), null, Record.pending(AT));
+            store.compareAndSetUnsynced(b("/q"), Record.pending(AT), null);
             assertEquals(0, store.syncs());
             assertEquals(Record.pending(AT), store.get(b("/p"))); // committed: readers see it
             assertNull(store.get(b("/q")));
@@ -49,7 +49,7 @@ class XodusStoreTest extends IndexStoreContract {
             List<Future<?>> done = new ArrayList<>();
             for (int i = 0; i < 2000; i++) {
                 byte[] key = b("/u" + i);
-                done.add(pool.submit(() -> store.putUnsynced(key, Record.pending(AT))));
+                done.add(pool.submit(() -> store.compareAndSetUnsynced(key, null, Record.pending(AT))));
             }
             for (Future<?> f : done) {
                 f.get();
@@ -60,7 +60,7 @@ class XodusStoreTest extends IndexStoreContract {
                 byte[] key = b("/u" + i);
                 done.add(pool.submit(i % 2 == 0
                         ? () -> store.put(key, Record.live(AT, null))
-                        : () -> store.removeUnsynced(key)));
+                        : () -> store.compareAndSetUnsynced(key, Record.pending(AT), null)));
             }
             for (Future<?> f : done) {
                 f.get();
