@@ -40,6 +40,8 @@ public final class Cluster implements AutoCloseable {
     private List<String> volumeOptions = List.of();
     private JarProcess index;
     private int indexPort;
+    /** More index processes on the same database and volumes (a shared store). */
+    private final List<OtherIndex> otherIndexes = new ArrayList<>();
     /** The index's --db: its directory under the root unless another database was given. */
     private String database;
 
@@ -222,13 +224,38 @@ public final class Cluster implements AutoCloseable {
         jvmOptions = List.copyOf(jvm);
         indexOptions = List.of(options);
         indexPort = FreePorts.next();
-        List<String> args = Members.index("127.0.0.1", indexPort, database, volumes.stream().map(VolumeProcess::address).toList(),
+        index = launchIndex(indexPort);
+    }
+
+    private JarProcess launchIndex(int port) {
+        List<String> args = Members.index("127.0.0.1", port, database, volumes.stream().map(VolumeProcess::address).toList(),
                 indexOptions);
-        index = JarProcess.start(jvmOptions, args.toArray(String[]::new));
-        if (!index.awaitOutput("index 127.0.0.1:" + indexPort + " ", START_TIMEOUT)) {
-            index.close();
-            fail("index did not start; its output:\n" + index.output());
+        JarProcess started = JarProcess.start(jvmOptions, args.toArray(String[]::new));
+        if (!started.awaitOutput("index 127.0.0.1:" + port + " ", START_TIMEOUT)) {
+            started.close();
+            fail("index did not start; its output:\n" + started.output());
         }
+        return started;
+    }
+
+    /** One more index process on the cluster's database (a shared one), volumes and options. */
+    public record OtherIndex(JarProcess process, int port) implements AutoCloseable {
+        public String url(String path) {
+            return "http://127.0.0.1:" + port + path;
+        }
+
+        @Override
+        public void close() {
+            process.close();
+        }
+    }
+
+    /** Starts one more index process beside the first; the cluster stops it on close. */
+    public OtherIndex addIndex() {
+        int port = FreePorts.next();
+        OtherIndex other = new OtherIndex(launchIndex(port), port);
+        otherIndexes.add(other);
+        return other;
     }
 
     private Placement placement() {
@@ -282,10 +309,11 @@ public final class Cluster implements AutoCloseable {
     /** Stops the index and every volume; the directory is left to its owner (usually @TempDir). */
     @Override
     public void close() {
-        List<AutoCloseable> all = new ArrayList<>(volumes);
+        List<AutoCloseable> all = new ArrayList<>(otherIndexes);
         if (index != null) {
-            all.add(0, index);
+            all.add(index);
         }
+        all.addAll(volumes);
         RuntimeException first = null;
         for (AutoCloseable process : all) {
             try {

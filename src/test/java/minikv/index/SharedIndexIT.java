@@ -1,0 +1,179 @@
+package minikv.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import minikv.testing.Await;
+import minikv.testing.Cluster;
+import minikv.testing.Http;
+import minikv.testing.Postgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two index processes on one PostgreSQL database and the same volumes: one store, whichever
+ * process a client reaches. Racing writes of a key through both, one of them killed mid-write.
+ */
+class SharedIndexIT {
+
+    @RegisterExtension
+    static final Postgres postgres = new Postgres();
+
+    @Test
+    void ofTwoPutsOfOneKeyThroughTwoProcessesExactlyOneWinsAndBothServeIt(@TempDir Path dir) throws Exception {
+        String db = postgres.newDatabase();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Cluster cluster = Cluster.startOn(db, dir, 3)) {
+            Cluster.OtherIndex other = cluster.addIndex();
+            for (int round = 0; round < 30; round++) {
+                String key = "/race/" + round;
+                byte[] first = ("first " + round).getBytes(StandardCharsets.UTF_8);
+                byte[] second = ("second " + round).getBytes(StandardCharsets.UTF_8);
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<Integer> a = pool.submit(() -> {
+                    start.await();
+                    return Http.put(cluster.url(key), first).statusCode();
+                });
+                Future<Integer> b = pool.submit(() -> {
+                    start.await();
+                    return Http.put(other.url(key), second).statusCode();
+                });
+                int sa = a.get();
+                int sb = b.get();
+                assertEquals(1, (sa == 201 ? 1 : 0) + (sb == 201 ? 1 : 0), key + ": answers " + sa + " and " + sb);
+                assertTrue(Set.of(403, 409).contains(sa == 201 ? sb : sa), key + ": the loser's answer, " + sa + " and " + sb);
+                byte[] winner = sa == 201 ? first : second;
+                assertArrayEquals(winner, readVia(cluster.url(key)), key + " through the first process");
+                assertArrayEquals(winner, readVia(other.url(key)), key + " through the second");
+            }
+
+            byte[] value = "one store".getBytes(StandardCharsets.UTF_8);
+            assertEquals(201, Http.put(cluster.url("/shared/k"), value).statusCode());
+            assertEquals(403, Http.put(other.url("/shared/k"), value).statusCode(), "no overwrite through the other");
+            assertEquals(204, Http.send("UNLINK", other.url("/shared/k")).statusCode());
+            assertEquals(404, Http.get(cluster.url("/shared/k")).statusCode());
+            assertEquals(204, Http.send("RELINK", cluster.url("/shared/k")).statusCode());
+            assertArrayEquals(value, readVia(other.url("/shared/k")));
+            assertEquals(204, Http.delete(other.url("/shared/k")).statusCode());
+            assertEquals(404, Http.get(cluster.url("/shared/k")).statusCode());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void killingOneMidWriteLosesNoAcknowledgedWriteAndTheOtherSettlesItsKeys(@TempDir Path dir) throws Exception {
+        String db = postgres.newDatabase();
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        try (Cluster cluster = Cluster.startOn(db, dir, 3)) {
+            Cluster.OtherIndex survivor = cluster.addIndex();
+            Map<String, byte[]> acknowledged = new ConcurrentHashMap<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            try (Socket half = new Socket("127.0.0.1", URI.create(cluster.url("/")).getPort())) {
+                // A write the first process has recorded PENDING, half its body sent.
+                OutputStream out = half.getOutputStream();
+                out.write(("PUT /killed/half HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: " + (1 << 20) + "\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                out.write(new byte[512 * 1024]);
+                out.flush();
+                assertTrue(Await.until(() -> unsettled(db) == 1, Duration.ofSeconds(10)), "the half write is recorded");
+                assertEquals(409, Http.put(survivor.url("/killed/half"), new byte[] {1}).statusCode(),
+                        "the first process's write, while it runs");
+
+                List<Future<?>> running = new ArrayList<>();
+                for (int w = 0; w < 4; w++) {
+                    int writer = w;
+                    running.add(writers.submit(() -> write(writer, cluster, survivor, acknowledged, stop)));
+                }
+                Await.pause(Duration.ofSeconds(1));
+                cluster.killIndex();
+                Await.pause(Duration.ofSeconds(1));
+                stop.set(true);
+                for (Future<?> f : running) {
+                    f.get();
+                }
+            }
+            assertTrue(acknowledged.size() > 10, "writes acknowledged: " + acknowledged.size());
+            for (Map.Entry<String, byte[]> acked : acknowledged.entrySet()) {
+                assertArrayEquals(acked.getValue(), readVia(survivor.url(acked.getKey())), acked.getKey() + " answered 201");
+            }
+            assertTrue(Await.until(() -> unsettled(db) == 0, Duration.ofSeconds(40)),
+                    "the survivor settles the killed process's writes once its lease runs out; left: " + unsettled(db));
+            assertEquals(404, Http.get(survivor.url("/killed/half")).statusCode());
+            assertTrue(Await.until(() -> cluster.files().size() == 3 * live(db), Duration.ofSeconds(10)),
+                    "no replica but those of live keys: " + cluster.files().size() + " files, " + live(db) + " keys");
+        } finally {
+            writers.shutdownNow();
+        }
+    }
+
+    /** PUTs fresh keys through both processes (the first dies meanwhile) until told to stop. */
+    private static Void write(int writer, Cluster cluster, Cluster.OtherIndex survivor, Map<String, byte[]> acknowledged,
+            AtomicBoolean stop) {
+        for (int i = 0; !stop.get(); i++) {
+            String key = "/killed/w" + writer + "/" + i;
+            byte[] value = Arrays.copyOf(key.getBytes(StandardCharsets.UTF_8), 64 * 1024);
+            String url = i % 2 == 0 ? cluster.url(key) : survivor.url(key);
+            try {
+                if (Http.put(url, value).statusCode() == 201) {
+                    acknowledged.put(key, value);
+                }
+            } catch (RuntimeException e) {
+                // the first process is gone: no answer, so nothing acknowledged
+            }
+        }
+        return null;
+    }
+
+    /** The value through the index at {@code url}: its redirect followed. */
+    private static byte[] readVia(String url) {
+        HttpResponse<byte[]> redirect = Http.get(url);
+        if (redirect.statusCode() != 302) {
+            fail("GET " + url + " answered " + redirect.statusCode() + ": " + new String(redirect.body(), StandardCharsets.UTF_8));
+        }
+        return Http.get(redirect.headers().firstValue("Location").orElseThrow()).body();
+    }
+
+    private static long unsettled(String db) {
+        return count(db, "SELECT count(*) FROM minikv_records WHERE state IN (1, 4)");
+    }
+
+    private static long live(String db) {
+        return count(db, "SELECT count(*) FROM minikv_records WHERE state = 2");
+    }
+
+    private static long count(String db, String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:" + db); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
