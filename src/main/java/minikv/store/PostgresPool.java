@@ -24,6 +24,8 @@ final class PostgresPool implements AutoCloseable {
     /** A query that gets no bytes back for this long fails: a frozen server, not a slow one. */
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final Duration HOST_RECHECK = Duration.ofSeconds(2);
+
     private final HikariDataSource pool;
 
     /**
@@ -40,6 +42,8 @@ final class PostgresPool implements AutoCloseable {
         // Defaults that the URL's own parameters override.
         config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECT_TIMEOUT.toSeconds()));
         config.addDataSourceProperty("socketTimeout", String.valueOf(SOCKET_TIMEOUT.toSeconds()));
+        // With several hosts, how soon a standby that was promoted is tried again as a primary.
+        config.addDataSourceProperty("hostRecheckSeconds", String.valueOf(HOST_RECHECK.toSeconds()));
         String password = System.getenv("PGPASSWORD");
         if (password != null) {
             config.setPassword(password);
@@ -90,7 +94,7 @@ final class PostgresPool implements AutoCloseable {
                     rollBackQuietly(c);
                     throw e;
                 } finally {
-                    c.setAutoCommit(true);
+                    autocommitQuietly(c);
                 }
             } catch (SQLException e) {
                 if (attempt < ATTEMPTS && retryable(e)) {
@@ -101,11 +105,20 @@ final class PostgresPool implements AutoCloseable {
         }
     }
 
+    /** A broken connection fails these too, and its first error is the one to report: the pool drops it. */
     private static void rollBackQuietly(Connection c) {
         try {
             c.rollback();
         } catch (SQLException e) {
-            // a broken connection: the pool drops it
+            // see above
+        }
+    }
+
+    private static void autocommitQuietly(Connection c) {
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            // see rollBackQuietly
         }
     }
 

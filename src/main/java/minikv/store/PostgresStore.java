@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,11 +14,13 @@ import java.util.Objects;
  * {@link PostgresSchema} for the tables). Only standard SQL and {@code ON CONFLICT}, which
  * CockroachDB and YugabyteDB also run (tested here on PostgreSQL only).
  *
- * <p>Each change is one transaction with the key's row locked. A durable one returns once the
- * server has made it durable (with a synchronous standby, once the standby has too); an
- * unsynced one sets {@code synchronous_commit = off} for its transaction: visible at once and
- * kept if the index process dies, possibly lost if the database server crashes. A
- * serialization failure or deadlock (SQLSTATE 40001, 40P01) is retried.
+ * <p>Each change is one transaction with the key's row locked, and returns once the server has
+ * made it durable (with a synchronous standby, once the standby has too). Unsynced changes
+ * are durable too: what makes them safe on an embedded store is that a machine crash that
+ * loses one takes the index and its in-flight writes down with it; a database failover does
+ * not, and a PUT that went on writing after its PENDING record was lost would leave files
+ * that no record accounts for. A serialization failure or deadlock (SQLSTATE 40001, 40P01) is
+ * retried.
  *
  * <p>A PENDING or DELETING row carries the id of the process that owns it, and only that
  * process changes it, while its lease ({@link PostgresLease}) runs. Once the lease has run out,
@@ -118,22 +119,23 @@ public final class PostgresStore implements IndexStore {
 
     @Override
     public void put(byte[] key, Record record) {
-        change(key, false, null, record, true);
+        change(key, false, null, record);
     }
 
     @Override
     public void remove(byte[] key) {
-        change(key, false, null, null, true);
+        change(key, false, null, null);
     }
 
     @Override
     public boolean compareAndSet(byte[] key, Record expected, Record replacement) {
-        return change(key, true, expected, replacement, true);
+        return change(key, true, expected, replacement);
     }
 
+    /** Durable: see the class comment. */
     @Override
     public boolean compareAndSetUnsynced(byte[] key, Record expected, Record replacement) {
-        return change(key, true, expected, replacement, false);
+        return change(key, true, expected, replacement);
     }
 
     /** A key's row as read with its lock. */
@@ -143,14 +145,9 @@ public final class PostgresStore implements IndexStore {
      * One change in one transaction: the key's row locked, checked against {@code expected} if
      * {@code conditional}, written with this process as owner if unsettled, the counts moved.
      */
-    private boolean change(byte[] key, boolean conditional, Record expected, Record replacement, boolean durable) {
+    private boolean change(byte[] key, boolean conditional, Record expected, Record replacement) {
         requireWritable();
         KeyCounts.Delta delta = pool.transaction(c -> {
-            if (!durable) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET LOCAL synchronous_commit = off");
-                }
-            }
             Row current = lockedRow(c, key);
             Record before = current == null ? null : current.record();
             if (conditional) {
@@ -254,29 +251,16 @@ public final class PostgresStore implements IndexStore {
         }
     }
 
-    /**
-     * Makes the unsynced changes durable, gives up the lease, then lets go of the connections.
-     * One durable commit does it: PostgreSQL flushes its log in order, so it covers every commit
-     * before it.
-     */
+    /** Gives up the lease, then lets go of the connections. Every change is durable already. */
     @Override
     public void close() {
         if (!open) {
             return;
         }
-        try {
-            pool.transaction(c -> {
-                try (Statement s = c.createStatement()) {
-                    s.execute("UPDATE minikv_schema SET version = version");
-                }
-                return null;
-            });
-        } finally {
-            open = false;
-            lease.close();
-            leasePool.close();
-            pool.close();
-        }
+        open = false;
+        lease.close();
+        leasePool.close();
+        pool.close();
     }
 
     /**

@@ -33,14 +33,33 @@ import org.opentest4j.TestAbortedException;
  * &#64;RegisterExtension
  * static final Postgres postgres = new Postgres();
  * </pre>
+ *
+ * {@link #withStandby()} adds a synchronous standby fed by streaming replication: a commit
+ * returns only once the standby has it, and the primary can be killed and the standby promoted.
  */
 public final class Postgres implements BeforeAllCallback, AfterAllCallback {
 
     private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final String STANDBY_NAME = "standby";
 
+    private final boolean standby;
     private Path dir;
     private Path bin;
     private int port;
+    private int standbyPort;
+
+    public Postgres() {
+        this(false);
+    }
+
+    private Postgres(boolean standby) {
+        this.standby = standby;
+    }
+
+    /** A primary with a synchronous standby. */
+    public static Postgres withStandby() {
+        return new Postgres(true);
+    }
 
     /** Starts the server before the class's tests. @throws TestAbortedException (a skip) if none is installed */
     @Override
@@ -57,15 +76,32 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback {
             port = FreePorts.next();
             run(List.of(bin.resolve("initdb").toString(), "-D", dir.resolve("data").toString(), "-A", "trust",
                     "-U", "minikv", "-E", "UTF8", "--no-sync"));
-            run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-w",
-                    "-l", dir.resolve("server.log").toString(),
-                    "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1", "start"));
+            String replication = standby ? " -c synchronous_standby_names=" + STANDBY_NAME + " -c synchronous_commit=on" : "";
+            start("data", port, replication);
+            if (standby) {
+                standbyPort = FreePorts.next();
+                run(List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port),
+                        "-U", "minikv", "-D", dir.resolve("standby").toString(), "-X", "stream", "--no-sync"));
+                String conninfo = "host=127.0.0.1 port=" + port + " user=minikv application_name=" + STANDBY_NAME;
+                run(List.of("sh", "-c", "touch " + dir.resolve("standby/standby.signal") + " && echo \"primary_conninfo = '"
+                        + conninfo + "'\" >> " + dir.resolve("standby/postgresql.auto.conf")));
+                start("standby", standbyPort, "");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start PostgreSQL", e);
         }
     }
 
-    /** A new empty database, as a {@code postgresql://} URL for the store. */
+    private void start(String data, int onPort, String options) {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve(data).toString(), "-w",
+                "-l", dir.resolve(data + ".log").toString(),
+                "-o", "-p " + onPort + " -k " + dir + " -c listen_addresses=127.0.0.1" + options, "start"));
+    }
+
+    /**
+     * A new empty database, as a {@code postgresql://} URL for the store; with a standby, the
+     * URL names both servers and asks for the primary, as an operator's would.
+     */
     public String newDatabase() {
         String name = "minikv_test_" + DATABASES.incrementAndGet();
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=minikv");
@@ -74,7 +110,24 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback {
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create database " + name + ": " + e.getMessage(), e);
         }
-        return "postgresql://127.0.0.1:" + port + "/" + name + "?user=minikv";
+        return standby
+                ? "postgresql://127.0.0.1:" + port + ",127.0.0.1:" + standbyPort + "/" + name + "?user=minikv&targetServerType=primary"
+                : "postgresql://127.0.0.1:" + port + "/" + name + "?user=minikv";
+    }
+
+    /** Kills the primary's server process with SIGKILL, as a machine failure would. */
+    public void killPrimary() {
+        try {
+            String pid = Files.readAllLines(dir.resolve("data/postmaster.pid")).get(0).strip();
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Promotes the standby to primary; returns once it takes writes. */
+    public void promoteStandby() {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("standby").toString(), "-w", "promote"));
     }
 
     public int port() {
@@ -88,8 +141,14 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback {
             return;
         }
         try {
-            run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w",
-                    "stop"));
+            for (String data : standby ? List.of("standby", "data") : List.of("data")) {
+                try {
+                    run(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve(data).toString(), "-m", "immediate",
+                            "-w", "stop"));
+                } catch (IllegalStateException e) {
+                    // not running: a primary the test killed
+                }
+            }
         } finally {
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -109,7 +168,7 @@ public final class Postgres implements BeforeAllCallback, AfterAllCallback {
             Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                String log = Files.exists(dir.resolve("server.log")) ? Files.readString(dir.resolve("server.log")) : "";
+                String log = Files.exists(dir.resolve("data.log")) ? Files.readString(dir.resolve("data.log")) : "";
                 throw new IllegalStateException(String.join(" ", full) + " failed:\n" + output + log);
             }
         } catch (IOException e) {
