@@ -1,11 +1,7 @@
 package minikv.tools;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import minikv.store.IndexStore;
-import minikv.store.KeyCounts;
 import minikv.store.Record;
 import minikv.tools.Databases.ToolFailure;
 import picocli.CommandLine.Command;
@@ -27,8 +23,6 @@ import picocli.CommandLine.Option;
             "Exit status: 0 the copy holds every key; 1 it could not be made or does not match (it says which)."})
 public final class MigrateCommand implements Callable<Integer> {
 
-    private static final int WRITERS = 8;
-
     @Option(names = "--from", required = true, paramLabel = "DIR|URL", description = "the index database to copy")
     String from;
 
@@ -49,24 +43,7 @@ public final class MigrateCommand implements Callable<Integer> {
     private int migrate() throws InterruptedException {
         long[] copied;
         try (IndexStore source = Databases.openExisting(from)) {
-            try (IndexStore target = Databases.openEmpty(to)) {
-                copied = copy(source, target);
-            }
-            try (IndexStore copy = Databases.openExisting(to)) {
-                List<String> wrong = new ArrayList<>();
-                for (Record.State state : Record.State.values()) {
-                    long want = source.keyCounts().of(state);
-                    long have = copy.keyCounts().of(state);
-                    if (want != have) {
-                        wrong.add(state + ": " + have + " of " + want);
-                    }
-                }
-                if (!wrong.isEmpty()) {
-                    System.out.println("migrate: NOT DONE: the copy does not match the source (" + String.join(", ", wrong)
-                            + "); empty " + to + " and run again");
-                    return 1;
-                }
-            }
+            copied = StoreCopy.copyChecked(source, to, "migrate");
         }
         long total = 0;
         StringBuilder perState = new StringBuilder();
@@ -77,47 +54,5 @@ public final class MigrateCommand implements Callable<Integer> {
         }
         System.out.printf("migrate: %,d keys (%s) copied to %s and checked%n", total, perState, to);
         return 0;
-    }
-
-    /** Every key of every state, in key order, written by a few threads; returns the keys per state. */
-    private static long[] copy(IndexStore source, IndexStore target) throws InterruptedException {
-        long[] copied = new long[Record.State.values().length];
-        try (Progress progress = Progress.start("migrate", "keys");
-             Parallel writers = new Parallel("migrate", WRITERS);
-             IndexStore.Snapshot snapshot = source.snapshot()) {
-            KeyCounts counts = source.keyCounts();
-            long total = 0;
-            for (Record.State state : Record.State.values()) {
-                total += counts.of(state);
-            }
-            progress.total(total);
-            for (Record.State state : Record.State.values()) {
-                snapshot.scanKeys(new byte[0], new byte[0], state, key -> {
-                    Record record = source.get(key);
-                    if (record == null) {
-                        return true; // the index must be stopped; a key gone meanwhile is not copied
-                    }
-                    try {
-                        writers.submit(() -> {
-                            // Closing the target makes them all durable. It was empty: a key there already is a bug.
-                            if (!target.compareAndSetUnsynced(key, null, record)) {
-                                throw new IllegalStateException("the target holds " + new String(key, StandardCharsets.UTF_8) + " already");
-                            }
-                            progress.add(1);
-                        });
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                    copied[state.ordinal()]++;
-                    return true;
-                });
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("migrate was interrupted");
-                }
-            }
-            writers.await();
-        }
-        return copied;
     }
 }

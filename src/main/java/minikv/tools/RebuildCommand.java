@@ -17,6 +17,7 @@ import minikv.cluster.ReplicaName;
 import minikv.cluster.VolumeClient;
 import minikv.placement.Placement;
 import minikv.store.IndexStore;
+import minikv.store.PostgresStore;
 import minikv.store.Record;
 import minikv.tools.Databases.ToolFailure;
 import picocli.CommandLine.Command;
@@ -24,15 +25,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code minikv rebuild --db NEWDB VOLUME...}: a new index from what the volumes hold.
+ * {@code minikv rebuild --db NEWDB VOLUME...}: a new index from what the volumes hold, in a
+ * directory or a PostgreSQL database.
  *
  * <p>Every file that is a replica (see {@link ReplicaName}) becomes part of a record: LIVE under
  * its plain name, UNLINKED under its {@code .unlinked} name, its locations where the files are,
  * in placement order, and its md5 read from the files. Replicas that disagree are settled by
  * majority; without one the key is recorded without an md5 and named, for an operator to judge
- * (verify will name it too). The index is built in {@code NEWDB.rebuilding} and renamed to NEWDB
- * only when every volume was read completely: an index that misses keys must never be started,
- * because a repair against it would take their files for leftovers.
+ * (verify will name it too). The index is built in {@code NEWDB.rebuilding} (for a database: a
+ * temporary directory) and becomes NEWDB only when every volume was read completely: renamed,
+ * or copied into the database and checked ({@link StoreCopy}). An index that misses keys must
+ * never be started, because a repair against it would take their files for leftovers.
  */
 @Command(name = "rebuild",
         mixinStandardHelpOptions = true,
@@ -46,8 +49,10 @@ public final class RebuildCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--db", required = true, paramLabel = "NEWDB", description = "where to write the new index (must be empty or absent)")
-    Path db;
+    @Option(names = "--db", required = true, paramLabel = "NEWDB", description = "where to write the new index: a directory"
+            + " (empty or absent), or a postgresql:// URL of a database without minikv keys (the index is then built in a"
+            + " temporary directory under TMPDIR, copied there and checked)")
+    String db;
 
     @Option(names = "--no-md5", description = "don't read the values: records get no md5 (like minikeyvalue's rebuild),"
             + " replica sizes are still compared; a file that is a symbolic link is then not told from a value")
@@ -75,16 +80,34 @@ public final class RebuildCommand implements Callable<Integer> {
     }
 
     private int rebuild(Placement ranking) throws InterruptedException {
-        db = db.toAbsolutePath().normalize();
-        if (!Databases.isEmptyOrMissing(db)) {
-            throw new ToolFailure("refusing to write into " + db + ": it is not empty (rebuild makes a new index;"
-                    + " give a new directory)");
+        boolean toDatabase = PostgresStore.names(db);
+        Path target = toDatabase ? null : Path.of(db).toAbsolutePath().normalize();
+        Path work;
+        if (toDatabase) {
+            Databases.openEmpty(db).close(); // refused now rather than after the crawl
+            work = temporaryDirectory();
+        } else {
+            if (!Databases.isEmptyOrMissing(target)) {
+                throw new ToolFailure("refusing to write into " + target + ": it is not empty (rebuild makes a new index;"
+                        + " give a new directory)");
+            }
+            work = target.resolveSibling(target.getFileName() + ".rebuilding");
+            if (Files.exists(work)) {
+                System.out.println("rebuild: removing " + work + ", left by an interrupted rebuild");
+                deleteTree(work);
+            }
         }
-        Path work = db.resolveSibling(db.getFileName() + ".rebuilding");
-        if (Files.exists(work)) {
-            System.out.println("rebuild: removing " + work + ", left by an interrupted rebuild");
-            deleteTree(work);
+        try {
+            return rebuildInto(work, ranking, toDatabase ? db : target.toString(), target);
+        } finally {
+            if (toDatabase) {
+                deleteTree(work);
+            }
         }
+    }
+
+    /** Builds the index in {@code work}, then makes it {@code target} (a directory) or copies it to the database {@code db}. */
+    private int rebuildInto(Path work, Placement ranking, String where, Path target) throws InterruptedException {
         VolumeClient client = cluster.client();
         Crawler crawler = new Crawler(client, cluster.volumes, cluster.parallel);
         long started = System.nanoTime();
@@ -103,14 +126,20 @@ public final class RebuildCommand implements Callable<Integer> {
         if (!report.complete()) {
             deleteTree(work);
             System.out.printf("rebuild: NOT DONE: %,d listings failed (first ones above); nothing was written to %s."
-                    + " Bring the volumes back and run rebuild again.%n", report.failures.get(), db);
+                    + " Bring the volumes back and run rebuild again.%n", report.failures.get(), where);
             return 1;
         }
-        try {
-            Files.deleteIfExists(db); // an empty directory: replaced by the new index
-            Files.move(work, db);
-        } catch (IOException e) {
-            throw new ToolFailure("cannot rename " + work + " to " + db + ": " + e.getMessage());
+        if (target == null) {
+            try (IndexStore built = IndexStore.open(work)) {
+                StoreCopy.copyChecked(built, where, "rebuild: copy");
+            }
+        } else {
+            try {
+                Files.deleteIfExists(target); // an empty directory: replaced by the new index
+                Files.move(work, target);
+            } catch (IOException e) {
+                throw new ToolFailure("cannot rename " + work + " to " + target + ": " + e.getMessage());
+            }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         long keys = live.get() + unlinked.get();
@@ -122,12 +151,20 @@ public final class RebuildCommand implements Callable<Integer> {
             System.out.printf("rebuild: skipped %,d symbolic links and %,d listed directories the volumes did not serve"
                     + " (links, or removed meanwhile)%n", links.get(), report.unserved.get());
         }
-        System.out.println("rebuild: the new index is " + db + " (start the index with --db " + db + ")");
+        System.out.println("rebuild: the new index is " + where + " (start the index with --db " + where + ")");
         if (attention.get() > 0) {
             System.out.printf("rebuild: %,d keys to look at (named above)%n", attention.get());
             return 1;
         }
         return 0;
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("minikv-rebuild");
+        } catch (IOException e) {
+            throw new ToolFailure("cannot make a temporary directory to build the index in: " + e.getMessage());
+        }
     }
 
     /** Makes and stores the record of one key from its files. */
@@ -197,6 +234,9 @@ public final class RebuildCommand implements Callable<Integer> {
     }
 
     private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);

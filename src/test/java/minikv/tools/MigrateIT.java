@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** migrate, directory to PostgreSQL and back, with the index on each copy and verify --db URL. */
+/**
+ * migrate, directory to PostgreSQL and back, with the index on each copy and verify --db URL;
+ * rebuild --db URL from the volumes alone.
+ */
 class MigrateIT {
 
     @RegisterExtension
@@ -50,6 +53,31 @@ class MigrateIT {
             assertEquals(0, toDirectory.exit(), toDirectory.output());
             cluster.startIndexOn(back.toString());
             assertReadable(cluster, model);
+        }
+    }
+
+    @Test
+    void rebuildWritesIntoPostgresOnlyOnceEveryVolumeWasRead(@TempDir Path dir) {
+        String url = postgres.newDatabase();
+        try (Cluster cluster = Cluster.start(dir, 3, "--replicas", "2")) {
+            ToolsTesting.Model model = populate(cluster, 40, 5);
+            assertEquals(0, cluster.stopIndex());
+
+            ToolsTesting.Run rebuild = tool(args("rebuild", cluster.volumes(), "--db", url));
+            assertEquals(0, rebuild.exit(), rebuild.output());
+            int keys = model.all().size();
+            assertTrue(rebuild.output().contains("rebuild: " + keys + " keys (" + (keys - model.unlinked.size()) + " live, "
+                    + model.unlinked.size() + " unlinked)"), rebuild.output());
+            ToolsTesting.Run verify = tool(args("verify", cluster.volumes(), "--db", url));
+            assertEquals(0, verify.exit(), verify.output());
+            cluster.startIndexOn(url);
+            assertReadable(cluster, model);
+            assertEquals(0, cluster.stopIndex());
+
+            ToolsTesting.Run again = tool(args("rebuild", cluster.volumes(), "--db", url));
+            assertEquals(1, again.exit(), again.output());
+            assertTrue(again.output().contains("refusing to write into " + url + ": it already holds " + keys + " keys"),
+                    again.output());
         }
     }
 }
