@@ -69,9 +69,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "like minikeyvalue's thrasher).")
     int size;
 
-    @Option(names = "--index", paramLabel = "URL", defaultValue = "http://127.0.0.1:3000",
-            description = "The index server's base URL (default: ${DEFAULT-VALUE}).")
-    String index;
+    @Option(names = "--index", paramLabel = "URL", split = ",", defaultValue = "http://127.0.0.1:3000",
+            description = "The index server's base URL (default: ${DEFAULT-VALUE}). Several (comma-separated or repeated):"
+                    + " index processes sharing one database; the cycles take them in turn, and each cycle's GET goes to"
+                    + " the next one after its PUT's and DELETE's.")
+    List<String> indexes;
 
     @Spec
     CommandSpec spec;
@@ -89,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        String indexBase = validatedIndexBase();
+        List<String> bases = validatedIndexBases();
         // Idle keep-alive connections kept per server; the default 5 would make 16 workers
         // reconnect all the time. KeepAliveCache reads it once, before the first connection.
         System.setProperty("http.maxConnections", Integer.toString(Math.max(5, workers)));
@@ -101,18 +103,19 @@ public final class BenchCommand implements Callable<Integer> {
         cycleLatencies = new Latencies("whole cycle", keys);
 
         // Unique per run, so that a re-run never meets keys an earlier (failed) run left behind.
-        String keyPrefix = indexBase + "/bench-" + Long.toString(System.currentTimeMillis(), 36) + "-"
+        String keyPrefix = "/bench-" + Long.toString(System.currentTimeMillis(), 36) + "-"
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()) + "-";
 
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "bench: %,d keys, %d workers, %,d-byte values, index %s%n", keys, workers, size, indexBase);
+        out.printf(Locale.ROOT, "bench: %,d keys, %d workers, %,d-byte values, index %s%n", keys, workers, size,
+                String.join(", ", bases));
 
         long cpuAtStart = processCpuNanos();
         long start = System.nanoTime();
         ScheduledExecutorService progress = startProgress(out, start);
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            Thread t = new Thread(() -> work(keyPrefix), "bench-worker-" + w);
+            Thread t = new Thread(() -> work(bases, keyPrefix), "bench-worker-" + w);
             threads.add(t);
             t.start();
         }
@@ -130,8 +133,8 @@ public final class BenchCommand implements Callable<Integer> {
         return failures.get() == 0 ? 0 : 1;
     }
 
-    /** The index URL without a trailing slash, or a usage error for anything else than http://host:port. */
-    private String validatedIndexBase() {
+    /** The index URLs without a trailing slash, or a usage error for anything else than http://host:port. */
+    private List<String> validatedIndexBases() {
         if (keys < 1) {
             throw usage("--keys must be at least 1, not " + keys);
         }
@@ -144,18 +147,22 @@ public final class BenchCommand implements Callable<Integer> {
         if (size < 1 || size > 64 << 20) {
             throw usage("--size must be between 1 and 67108864 bytes (64 MiB), not " + size);
         }
-        URI uri;
-        try {
-            uri = new URI(index);
-        } catch (URISyntaxException e) {
-            throw usage("--index is not a URL: " + index);
+        List<String> bases = new ArrayList<>();
+        for (String index : indexes) {
+            URI uri;
+            try {
+                uri = new URI(index);
+            } catch (URISyntaxException e) {
+                throw usage("--index is not a URL: " + index);
+            }
+            boolean bare = (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))
+                    && uri.getQuery() == null && uri.getFragment() == null;
+            if (!"http".equals(uri.getScheme()) || uri.getHost() == null || !bare) {
+                throw usage("--index must be a base URL like http://127.0.0.1:3000, not " + index);
+            }
+            bases.add("http://" + uri.getRawAuthority());
         }
-        boolean bare = (uri.getPath() == null || uri.getPath().isEmpty() || uri.getPath().equals("/"))
-                && uri.getQuery() == null && uri.getFragment() == null;
-        if (!"http".equals(uri.getScheme()) || uri.getHost() == null || !bare) {
-            throw usage("--index must be a base URL like http://127.0.0.1:3000, not " + index);
-        }
-        return "http://" + uri.getRawAuthority();
+        return bases;
     }
 
     /**
@@ -171,28 +178,32 @@ public final class BenchCommand implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    private void work(String keyPrefix) {
+    private void work(List<String> bases, String keyPrefix) {
         byte[] value = new byte[size];
         for (int i = nextKey.getAndIncrement(); i < keys; i = nextKey.getAndIncrement()) {
             if (failures.get() >= GIVE_UP_AFTER_FAILURES) {
                 return;
             }
             ThreadLocalRandom.current().nextBytes(value);
-            cycle(keyPrefix + i, value);
+            String path = keyPrefix + i;
+            int n = bases.size();
+            cycle(bases.get(i % n) + path, bases.get((i + 1) % n) + path, value);
             cyclesDone.incrementAndGet();
         }
     }
 
-    private void cycle(String keyUrl, byte[] value) {
+    /** PUT and DELETE through {@code writeUrl}, GET through {@code readUrl} (the same key, maybe another index process). */
+    private void cycle(String writeUrl, String readUrl, byte[] value) {
         long start = System.nanoTime();
-        String step = "PUT " + keyUrl;
+        String step = "PUT " + writeUrl;
         try {
-            URL key = new URL(keyUrl);
+            URL key = new URL(writeUrl);
             if (!expect(step, timed(putLatencies, "PUT", key, value), 201)) {
                 return;
             }
-            step = "GET " + keyUrl;
-            Response redirect = timed(redirectLatencies, "GET", key, null);
+            step = "GET " + readUrl;
+            URL read = new URL(readUrl);
+            Response redirect = timed(redirectLatencies, "GET", read, null);
             if (!expect(step, redirect, 302)) {
                 return;
             }
@@ -200,8 +211,8 @@ public final class BenchCommand implements Callable<Integer> {
                 fail(step + ": 302 without a Location header");
                 return;
             }
-            URL volume = new URL(key, redirect.location);
-            step = "GET " + volume + " (redirected from " + keyUrl + ")";
+            URL volume = new URL(read, redirect.location);
+            step = "GET " + volume + " (redirected from " + readUrl + ")";
             Response fetched = timed(fetchLatencies, "GET", volume, null);
             if (!expect(step, fetched, 200)) {
                 return;
@@ -211,7 +222,7 @@ public final class BenchCommand implements Callable<Integer> {
                         + value.length + " bytes PUT");
                 return;
             }
-            step = "DELETE " + keyUrl;
+            step = "DELETE " + writeUrl;
             if (!expect(step, timed(deleteLatencies, "DELETE", key, null), 204)) {
                 return;
             }

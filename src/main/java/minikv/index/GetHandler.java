@@ -4,12 +4,14 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.SameThreadExecutor;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
 import minikv.store.IndexStore;
 import minikv.store.Record;
+import minikv.store.StoreUnavailable;
 
 /**
  * GET and HEAD /key: a 302 to one replica on a volume that is up, chosen at random to spread
@@ -19,8 +21,9 @@ import minikv.store.Record;
  * Xodus read-only transaction takes no lock and waits for no writer, and the index's log pages
  * are read through Xodus's in-memory cache; only a cold page costs a read from the page cache.
  * Volume health is read from memory, kept current by probes, so no request waits on a volume.
- * A store whose reads wait on a database server ({@link IndexStore#getMayWait}) is read from a
- * worker thread instead: the server dispatches this handler there.
+ * A store whose reads wait on a database server ({@link IndexStore#getMayWait}) is asked with
+ * {@link IndexStore#lookUp}, which answers later from a thread of its own: the IO thread goes on
+ * meanwhile, and the answer is written back on it.
  */
 final class GetHandler implements KeyedHandler {
 
@@ -34,11 +37,13 @@ final class GetHandler implements KeyedHandler {
     private final String fallback;
     private final ReplicaLinks links;
     private final KeyedHandler list;
+    private final DatabaseOutage outage;
 
     /** @param fallback where to redirect misses ({@code host:port}), or null to answer 404 */
     GetHandler(IndexStore store, Placement placement, VolumeHealth health, String fallback, ReplicaLinks links,
-            KeyedHandler list) {
+            KeyedHandler list, DatabaseOutage outage) {
         this.store = store;
+        this.outage = outage;
         this.placement = placement;
         this.health = health;
         this.fallback = fallback;
@@ -52,7 +57,32 @@ final class GetHandler implements KeyedHandler {
             list.handleRequest(exchange, key);
             return;
         }
-        Record record = store.get(key.bytes());
+        if (!store.getMayWait()) {
+            answer(exchange, key, store.get(key.bytes()));
+            return;
+        }
+        // Handed to the store's readers once this handler has returned; the answer comes back
+        // to the exchange's IO thread.
+        exchange.dispatch(SameThreadExecutor.INSTANCE, () -> store.lookUp(key.bytes(), new IndexStore.Found() {
+            @Override
+            public void found(Record record) {
+                exchange.getIoThread().execute(() -> answer(exchange, key, record));
+            }
+
+            @Override
+            public void failed(RuntimeException e) {
+                exchange.getIoThread().execute(() -> {
+                    if (e instanceof StoreUnavailable unavailable) {
+                        outage.answer(exchange, unavailable);
+                    } else {
+                        Responses.failure(exchange, new HttpFailure(500, "index error: " + e.getMessage()));
+                    }
+                });
+            }
+        }));
+    }
+
+    private void answer(HttpServerExchange exchange, Key key, Record record) {
         if (record == null || record.state() != Record.State.LIVE) {
             miss(exchange);
             return;

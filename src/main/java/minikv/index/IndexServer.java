@@ -112,11 +112,9 @@ public final class IndexServer implements AutoCloseable {
         KeyDoctor doctor = new KeyDoctor(store, toolClient, mover);
 
         // Blocking work runs on a worker, where a database outage gets its 503.
-        KeyedHandler list = onWorker(new StoreOutages(new ListHandler(store)));
-        KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links, list);
-        if (store.getMayWait()) { // see GetHandler: the IO thread must not wait on a database server
-            get = onWorker(new StoreOutages(get));
-        }
+        DatabaseOutage outage = new DatabaseOutage();
+        KeyedHandler list = onWorker(new StoreOutages(new ListHandler(store), outage));
+        KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links, list, outage);
         ReplicaRenames replicaRenames = new ReplicaRenames(volumes, knownDown);
         KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, replicaRenames,
                 config.md5(), ops.rollbacks());
@@ -124,13 +122,13 @@ public final class IndexServer implements AutoCloseable {
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
                 .on("HEAD", new KeyHandler(get))
-                .on("PUT", new WritesPerAddress(bodyReading(new KeyHandler(blocking(put)), config.writeTimeout())))
-                .on("DELETE", new KeyHandler(blocking(delete)))
-                .on("UNLINK", new KeyHandler(blocking(LinkHandler.unlink(store, claims, replicaRenames))))
-                .on("RELINK", new KeyHandler(blocking(LinkHandler.relink(store, claims, replicaRenames))))
-                .on("REBALANCE", new KeyHandler(blocking(ToolHandler.rebalance(claims, eraser, mover))))
-                .on("VERIFY", new KeyHandler(blocking(ToolHandler.verify(claims, eraser, doctor))))
-                .on("REPAIR", new KeyHandler(blocking(ToolHandler.repair(claims, eraser, doctor, placement))));
+                .on("PUT", new WritesPerAddress(bodyReading(new KeyHandler(blocking(put, outage)), config.writeTimeout())))
+                .on("DELETE", new KeyHandler(blocking(delete, outage)))
+                .on("UNLINK", new KeyHandler(blocking(LinkHandler.unlink(store, claims, replicaRenames), outage)))
+                .on("RELINK", new KeyHandler(blocking(LinkHandler.relink(store, claims, replicaRenames), outage)))
+                .on("REBALANCE", new KeyHandler(blocking(ToolHandler.rebalance(claims, eraser, mover), outage)))
+                .on("VERIFY", new KeyHandler(blocking(ToolHandler.verify(claims, eraser, doctor), outage)))
+                .on("REPAIR", new KeyHandler(blocking(ToolHandler.repair(claims, eraser, doctor, placement), outage)));
         HttpHandler observed = ops.observe(new RequestChecks(router), new WrittenVolumes(placement));
         this.inFlight = new GracefulShutdownHandler(observed);
         // A read is answered on the IO thread before its handler returns (or, for a listing,
@@ -156,8 +154,8 @@ public final class IndexServer implements AutoCloseable {
                 .build();
     }
 
-    private static KeyedHandler blocking(KeyedHandler handler) {
-        return onWorker(new StoreOutages(handler));
+    private static KeyedHandler blocking(KeyedHandler handler, DatabaseOutage outage) {
+        return onWorker(new StoreOutages(handler, outage));
     }
 
     private static boolean isRead(HttpServerExchange exchange) {

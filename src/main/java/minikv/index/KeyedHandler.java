@@ -9,13 +9,9 @@ interface KeyedHandler {
 
     void handleRequest(HttpServerExchange exchange, Key key) throws Exception;
 
-    /** Runs {@code handler} on a worker thread with blocking I/O, off the IO thread (at once if on a worker already). */
+    /** Runs {@code handler} on a worker thread with blocking I/O, off the IO thread. */
     static KeyedHandler onWorker(KeyedHandler handler) {
         return (exchange, key) -> {
-            if (!exchange.isInIoThread()) {
-                handler.handleRequest(exchange, key);
-                return;
-            }
             exchange.startBlocking();
             // As an HttpHandler, so that Undertow turns an exception into a 500 and ends the exchange.
             exchange.dispatch((HttpHandler) worker -> handler.handleRequest(worker, key));

@@ -92,8 +92,22 @@ public interface IndexStore extends AutoCloseable {
      */
     boolean isWritable();
 
-    /** True if {@link #get} may wait on the network, so that an IO thread must not call it. */
+    /** True if {@link #get} may wait on the network, so that an IO thread must not call it: it calls {@link #lookUp}. */
     boolean getMayWait();
+
+    /**
+     * Looks {@code key} up without waiting on the caller's thread: {@code then} gets the record
+     * (or null) or the failure, at once on this thread if {@link #getMayWait} is false, else
+     * soon on a thread of the store's own, after a query it may share with other lookups.
+     */
+    void lookUp(byte[] key, Found then);
+
+    /** What {@link #lookUp} hands its answer to. */
+    interface Found {
+        void found(Record record);
+
+        void failed(RuntimeException e);
+    }
 
     /** Keys per state, as of the last commit. */
     KeyCounts keyCounts();

@@ -32,13 +32,14 @@ import java.util.Objects;
  */
 public final class PostgresStore implements IndexStore {
 
-    private static final int POOL_SIZE = 32;
+    private static final int POOL_SIZE = 8;
     private static final int SCAN_FETCH = 1000;
     private static final String PREFIX = "postgresql://";
 
     private final PostgresPool pool;
     private final PostgresPool leasePool;
     private final PostgresLease lease;
+    private final PostgresReads reads;
     private final KeyCounts keyCounts = new KeyCounts();
     private volatile boolean open = true;
 
@@ -46,6 +47,7 @@ public final class PostgresStore implements IndexStore {
         this.pool = pool;
         this.leasePool = leasePool;
         this.lease = new PostgresLease(leasePool, this::countKeys);
+        this.reads = new PostgresReads(pool);
     }
 
     /** True if {@code where} names a database of this kind rather than a directory. */
@@ -66,15 +68,20 @@ public final class PostgresStore implements IndexStore {
         }
         PostgresPool pool = null;
         PostgresPool leasePool = null;
+        PostgresStore store = null;
         try {
             pool = new PostgresPool(url, "index-db", POOL_SIZE);
             leasePool = new PostgresPool(url, "index-db-lease", 1);
-            PostgresStore store = new PostgresStore(pool, leasePool);
+            store = new PostgresStore(pool, leasePool);
             store.createSchema();
             store.lease.start();
             store.countKeys();
             return store;
         } catch (RuntimeException e) {
+            if (store != null) {
+                store.reads.close();
+                store.lease.close();
+            }
             if (pool != null) {
                 pool.close();
             }
@@ -230,6 +237,28 @@ public final class PostgresStore implements IndexStore {
         return true;
     }
 
+    @Override
+    public void lookUp(byte[] key, Found then) {
+        reads.lookUp(key, then);
+    }
+
+    /**
+     * How many other processes (index or tool) hold a lease on the database now. A process that
+     * died keeps its lease until it runs out, {@link PostgresLease#LEASE} at most.
+     */
+    public long otherProcessesRunning() {
+        return pool.autocommit(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT count(*) FROM minikv_processes WHERE id <> ? AND expires > now()")) {
+                s.setLong(1, lease.id);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return r.getLong(1);
+                }
+            }
+        });
+    }
+
     /** This process's id in minikv_processes, which owns its unsettled records. */
     long processId() {
         return lease.id;
@@ -258,6 +287,7 @@ public final class PostgresStore implements IndexStore {
             return;
         }
         open = false;
+        reads.close();
         lease.close();
         leasePool.close();
         pool.close();

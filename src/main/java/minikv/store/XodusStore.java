@@ -123,6 +123,18 @@ public final class XodusStore implements IndexStore {
         return false;
     }
 
+    @Override
+    public void lookUp(byte[] key, Found then) {
+        Record record;
+        try {
+            record = get(key);
+        } catch (RuntimeException e) {
+            then.failed(e);
+            return;
+        }
+        then.found(record);
+    }
+
     /** How many syncs have been made (for tests). */
     long syncs() {
         return commits.syncs();

@@ -58,12 +58,25 @@ final class Databases {
         return store;
     }
 
+    /**
+     * A tool works on the database alone, as with a Xodus directory's lock: while an index
+     * process runs on it, a repair could race that process's writes of the same key.
+     */
     private static IndexStore openDatabase(String url) {
+        PostgresStore store;
         try {
-            return IndexStore.open(url);
+            store = PostgresStore.open(url);
         } catch (IllegalStateException e) {
             throw new ToolFailure(e.getMessage());
         }
+        long running = store.otherProcessesRunning();
+        if (running > 0) {
+            store.close();
+            throw new ToolFailure(running + " other minikv process(es) are running on " + url + "; use --index"
+                    + " http://HOST:PORT to work through an index, or stop them first (one that was killed holds its"
+                    + " lease for up to 10 s)");
+        }
+        return store;
     }
 
     /**

@@ -98,6 +98,16 @@ class BenchCommandTest {
     }
 
     @Test
+    void severalIndexesShareTheCycles() {
+        String other = indexUrl().replace("127.0.0.1", "localhost"); // the same server, named apart
+        Run run = bench("--keys", "40", "--workers", "2", "--index", indexUrl() + "," + other);
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertTrue(run.out().contains("index " + indexUrl() + ", " + other), run.out());
+        assertTrue(run.out().contains("40 of 40 cycles completed"), run.out());
+        assertTrue(stored.isEmpty(), "keys left behind: " + stored.keySet());
+    }
+
+    @Test
     void aWrongValueFailsTheRunAndIsNamed() {
         corruptNextFetch.set(true);
         Run run = bench("--keys", "20", "--workers", "2", "--index", indexUrl() + "/");

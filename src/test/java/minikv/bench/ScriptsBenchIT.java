@@ -38,7 +38,8 @@ class ScriptsBenchIT {
                     "no result row for " + row + ":\n" + table);
         }
         if (postgresInstalled()) {
-            for (String row : new String[] {"PostgreSQL, fetch missing hey", "PostgreSQL, fetch present hey"}) {
+            for (String row : new String[] {"PostgreSQL x1 index, fetch missing hey", "PostgreSQL x1 index, fetch present hey",
+                    "PostgreSQL x2 index, fetch missing hey", "PostgreSQL x2 index, fetch present hey"}) {
                 assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.matches(".*(PASS|FAIL)$")),
                         "no result row for " + row + ":\n" + table);
             }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -266,6 +267,34 @@ abstract class IndexStoreContract {
             assertFalse(store.compareAndSet(b("/w"), live.withState(State.UNLINKED), null));
             assertEquals(live, store.get(b("/w")));
             assertEquals(1, store.keyCounts().of(State.LIVE));
+        }
+    }
+
+    @Test
+    void aLookUpAnswersWithTheRecordOrNullEvenWhenManyAreInFlight() throws Exception {
+        try (IndexStore store = open(dir)) {
+            for (int i = 0; i < 100; i += 2) {
+                store.put(b("/l" + i), Record.live(AT, null));
+            }
+            List<CompletableFuture<Record>> answers = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                CompletableFuture<Record> answer = new CompletableFuture<>();
+                store.lookUp(b("/l" + i), new IndexStore.Found() {
+                    @Override
+                    public void found(Record record) {
+                        answer.complete(record);
+                    }
+
+                    @Override
+                    public void failed(RuntimeException e) {
+                        answer.completeExceptionally(e);
+                    }
+                });
+                answers.add(answer);
+            }
+            for (int i = 0; i < 100; i++) {
+                assertEquals(i % 2 == 0 ? Record.live(AT, null) : null, answers.get(i).get(10, TimeUnit.SECONDS), "/l" + i);
+            }
         }
     }
 }

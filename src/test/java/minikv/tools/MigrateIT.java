@@ -44,6 +44,9 @@ class MigrateIT {
 
             cluster.startIndexOn(url);
             assertReadable(cluster, model);
+            ToolsTesting.Run beside = tool(args("verify", cluster.volumes(), "--db", url));
+            assertEquals(1, beside.exit(), beside.output());
+            assertTrue(beside.output().contains("1 other minikv process(es) are running on " + url), beside.output());
             assertEquals(0, cluster.stopIndex());
             ToolsTesting.Run verify = tool(args("verify", cluster.volumes(), "--db", url));
             assertEquals(0, verify.exit(), verify.output());
