@@ -88,6 +88,7 @@ final class Eraser {
         KeyChanged.swapUnsynced(store, key, pending, unlinked);
         return unlinked;
     }
+
     /**
      * Deletes once more the live-name replicas of a write that was rolled back while one of its
      * volumes was unreachable. A hung volume (stopped, or stalled on its disk) may hold the whole
