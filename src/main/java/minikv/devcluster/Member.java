@@ -24,7 +24,7 @@ final class Member {
     final String address;
     private final Process process;
 
-    private Member(String name, String role, String address, Process process) {
+    Member(String name, String role, String address, Process process) {
         this.name = name;
         this.role = role;
         this.address = address;
@@ -70,16 +70,26 @@ final class Member {
         }
     }
 
-    /** SIGTERM, then SIGKILL if it has not exited within the grace (a volume stops its nginx first). */
+    /**
+     * SIGTERM, then SIGKILL if it has not exited within the grace (a volume stops its nginx
+     * first). Killed, it cannot stop its own children: its nginx master and workers, which would
+     * go on serving, are killed with it.
+     */
     void stop() throws InterruptedException {
+        stop(STOP_GRACE);
+    }
+
+    void stop(Duration grace) throws InterruptedException {
         if (!process.isAlive()) {
             return;
         }
         process.destroy();
-        if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             System.err.println("dev-cluster: " + name + " (pid " + pid() + ") did not stop within "
-                    + STOP_GRACE.toSeconds() + " s; killing it");
-            process.destroyForcibly().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+                    + grace.toSeconds() + " s; killing it and its children");
+            List<ProcessHandle> children = process.descendants().toList();
+            process.destroyForcibly().waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+            children.forEach(ProcessHandle::destroyForcibly);
         }
     }
 
