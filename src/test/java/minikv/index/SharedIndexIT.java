@@ -3,12 +3,10 @@ package minikv.index;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -68,8 +66,8 @@ class SharedIndexIT {
                 assertEquals(1, (sa == 201 ? 1 : 0) + (sb == 201 ? 1 : 0), key + ": answers " + sa + " and " + sb);
                 assertTrue(Set.of(403, 409).contains(sa == 201 ? sb : sa), key + ": the loser's answer, " + sa + " and " + sb);
                 byte[] winner = sa == 201 ? first : second;
-                assertArrayEquals(winner, readVia(cluster.url(key)), key + " through the first process");
-                assertArrayEquals(winner, readVia(other.url(key)), key + " through the second");
+                assertArrayEquals(winner, cluster.read(key), key + " through the first process");
+                assertArrayEquals(winner, other.read(key), key + " through the second");
             }
 
             byte[] value = "one store".getBytes(StandardCharsets.UTF_8);
@@ -78,7 +76,7 @@ class SharedIndexIT {
             assertEquals(204, Http.send("UNLINK", other.url("/shared/k")).statusCode());
             assertEquals(404, Http.get(cluster.url("/shared/k")).statusCode());
             assertEquals(204, Http.send("RELINK", cluster.url("/shared/k")).statusCode());
-            assertArrayEquals(value, readVia(other.url("/shared/k")));
+            assertArrayEquals(value, other.read("/shared/k"));
             assertEquals(204, Http.delete(other.url("/shared/k")).statusCode());
             assertEquals(404, Http.get(cluster.url("/shared/k")).statusCode());
         } finally {
@@ -120,7 +118,7 @@ class SharedIndexIT {
             }
             assertTrue(acknowledged.size() > 10, "writes acknowledged: " + acknowledged.size());
             for (Map.Entry<String, byte[]> acked : acknowledged.entrySet()) {
-                assertArrayEquals(acked.getValue(), readVia(survivor.url(acked.getKey())), acked.getKey() + " answered 201");
+                assertArrayEquals(acked.getValue(), survivor.read(acked.getKey()), acked.getKey() + " answered 201");
             }
             assertTrue(Await.until(() -> unsettled(db) == 0, Duration.ofSeconds(40)),
                     "the survivor settles the killed process's writes once its lease runs out; left: " + unsettled(db));
@@ -148,15 +146,6 @@ class SharedIndexIT {
             }
         }
         return null;
-    }
-
-    /** The value through the index at {@code url}: its redirect followed. */
-    private static byte[] readVia(String url) {
-        HttpResponse<byte[]> redirect = Http.get(url);
-        if (redirect.statusCode() != 302) {
-            fail("GET " + url + " answered " + redirect.statusCode() + ": " + new String(redirect.body(), StandardCharsets.UTF_8));
-        }
-        return Http.get(redirect.headers().firstValue("Location").orElseThrow()).body();
     }
 
     private static long unsettled(String db) {

@@ -113,17 +113,22 @@ public final class Cluster implements AutoCloseable {
 
     /** The value of a key, read as a client does: through the index's redirect; null if 404. */
     public byte[] read(String key) {
-        HttpResponse<byte[]> redirect = Http.get(keyUrl(key));
+        return readThrough(keyUrl(key));
+    }
+
+    /** The value at an index's URL of a key: its redirect followed; null if 404. */
+    private static byte[] readThrough(String keyUrl) {
+        HttpResponse<byte[]> redirect = Http.get(keyUrl);
         if (redirect.statusCode() == 404) {
             return null;
         }
         String location = redirect.headers().firstValue("Location").orElse(null);
         if (redirect.statusCode() != 302 || location == null) {
-            fail("GET " + key + " answered " + redirect.statusCode() + ": " + new String(redirect.body(), StandardCharsets.UTF_8));
+            fail("GET " + keyUrl + " answered " + redirect.statusCode() + ": " + new String(redirect.body(), StandardCharsets.UTF_8));
         }
         HttpResponse<byte[]> value = Http.get(location);
         if (value.statusCode() != 200) {
-            fail("GET " + location + " (replica of " + key + ") answered " + value.statusCode());
+            fail("GET " + location + " (replica of " + keyUrl + ") answered " + value.statusCode());
         }
         return value.body();
     }
@@ -242,6 +247,11 @@ public final class Cluster implements AutoCloseable {
     public record OtherIndex(JarProcess process, int port) implements AutoCloseable {
         public String url(String path) {
             return "http://127.0.0.1:" + port + path;
+        }
+
+        /** As {@link Cluster#read}, through this process (a key of unreserved characters). */
+        public byte[] read(String key) {
+            return readThrough(url(key));
         }
 
         @Override
