@@ -167,6 +167,7 @@ public final class PostgresStore implements IndexStore {
             }
             if (current == null && replacement != null) {
                 // Nothing was there to lock: of racing inserts, the primary key lets one through.
+                // A plain put that loses is as if it came first and the winner overwrote it.
                 if (!insert(c, key, replacement)) {
                     return null;
                 }
