@@ -107,7 +107,11 @@ class BadClientIT {
     void aClientThatHangsUpMidUploadLeavesNoReplicaAndNoRecord() {
         try (RawHttp client = RawHttp.connect(cluster.url("/"))) {
             client.send(RawHttp.putHead("/hung-up", 1 << 20)).send(new byte[300_000]);
-            awaitClaimed("/hung-up"); // else the checks below could run before the PUT starts
+            // A byte each poll keeps the write timeout away, so a slow machine cannot miss the claim.
+            assertTrue(Await.until(() -> {
+                client.send(new byte[1]);
+                return Http.send("UNLINK", cluster.url("/hung-up")).statusCode() == 409;
+            }, PATIENCE), "the PUT of /hung-up never started");
         } // closed with a reset, 300 KB into a 1 MiB body
 
         assertLeftNothing("/hung-up");
