@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  *   ops                           metrics, health, status (used by index; sees store, placement)
  *   cluster                       replica names and files, the volume client, moving and repairing a key,
  *                                 the volume's disk-status format
- *   store | placement | security | cli | http   leaves (http: the one HTTP client, which sends the secret)
+ *   store | placement | security | cli | http | s3   leaves (http: the one HTTP client, which sends the secret;
+ *                                 s3: the S3 protocol's pure parts, signatures and body checks)
  * </pre>
  */
 class LayersTest {
@@ -47,7 +48,7 @@ class LayersTest {
                 .layer("Volume").definedBy("minikv.volume..")
                 .layer("Ops").definedBy("minikv.ops..")
                 .layer("Cluster").definedBy("minikv.cluster..")
-                .layer("Leaves").definedBy("minikv.store..", "minikv.placement..", "minikv.security..", "minikv.cli..",
+                .layer("Leaves").definedBy("minikv.store..", "minikv.placement..", "minikv.security..", "minikv.cli..", "minikv.s3..",
                         "minikv.http..")
                 .whereLayer("Entry").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Index").mayOnlyBeAccessedByLayers("Entry")
@@ -60,7 +61,7 @@ class LayersTest {
 
     @Test
     void theLeavesUseNoOtherMinikvPackage() {
-        for (String leaf : new String[] {"store", "placement", "security", "cli", "http"}) {
+        for (String leaf : new String[] {"store", "placement", "security", "cli", "http", "s3"}) {
             com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses().that().resideInAPackage("minikv." + leaf + "..")
                     .should().dependOnClassesThat().resideInAnyPackage("minikv", "minikv.bench..", "minikv.devcluster..", "minikv.index..",
                             "minikv.tools..", "minikv.volume..", "minikv.ops..", "minikv.cluster..")
