@@ -99,19 +99,19 @@ public final class KeyMover {
         // Each record change is from the record read: if another index process changed the key
         // meanwhile, the copies made here are left for verify --repair and nothing is deleted.
         if (serving) {
-            if (!store.compareAndSet(key, record, withLocations(record, plan.target()))) {
+            if (!store.compareAndSet(key, record, record.withLocations(plan.target()))) {
                 return changedMeanwhile(made);
             }
             left = deleteOld(key, deletes, unlinked, forgotten);
         } else {
-            Record union = withLocations(record, plan.union());
+            Record union = record.withLocations(plan.union());
             if (!store.compareAndSet(key, record, union)) {
                 return changedMeanwhile(made);
             }
             left = deleteOld(key, deletes, unlinked, forgotten);
             List<String> remaining = new ArrayList<>(plan.target());
             remaining.addAll(left);
-            if (!store.compareAndSet(key, union, withLocations(record, remaining))) {
+            if (!store.compareAndSet(key, union, record.withLocations(remaining))) {
                 return changedMeanwhile(List.of());
             }
         }
@@ -192,12 +192,5 @@ public final class KeyMover {
             }
         }
         return left;
-    }
-
-    /** The same record (state, md5) with other locations. */
-    static Record withLocations(Record record, List<String> locations) {
-        String md5 = record.md5Hex();
-        Record moved = Record.live(locations, md5 == null ? null : HexFormat.of().parseHex(md5));
-        return record.state() == Record.State.LIVE ? moved : moved.withState(record.state());
     }
 }

@@ -9,10 +9,12 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import minikv.http.HeldBack;
 import minikv.ops.Rollbacks;
 import minikv.placement.Placement;
 import minikv.placement.VolumeHealth;
+import minikv.store.Details;
 import minikv.store.IndexStore;
 import minikv.store.Record;
 import org.slf4j.Logger;
@@ -85,11 +87,19 @@ final class PutHandler extends KeyChangeHandler {
         if (length == 0 || (length < 0 && !chunked)) {
             throw new HttpFailure(411, "a PUT needs a body, with a Content-Length or chunked");
         }
-        put(exchange, key, length, contentMd5(exchange.getRequestHeaders().getFirst(Headers.CONTENT_MD5)));
+        put(key, exchange.getInputStream(), length, contentMd5(exchange.getRequestHeaders().getFirst(Headers.CONTENT_MD5)),
+                Map.of());
         return 201;
     }
 
-    private void put(HttpServerExchange exchange, Key key, long length, byte[] expectedMd5) throws HttpFailure {
+    /**
+     * Stores {@code body} as {@code key}'s value, with {@code headers} in its record; the caller
+     * holds the key's claim. {@code length} is -1 when unknown.
+     *
+     * @return the record that is now live
+     */
+    Record put(Key key, InputStream body, long length, byte[] expectedMd5, Map<String, String> headers)
+            throws HttpFailure {
         eraser.requireKnownOutcomes(key);
         Record old = store.get(key.bytes());
         if (old != null) {
@@ -110,7 +120,6 @@ final class PutHandler extends KeyChangeHandler {
         }
         volumes.requireRoom(targets, length);
 
-        InputStream body = exchange.getInputStream();
         byte[] first = new byte[BUFFER_BYTES];
         int firstLength = read(body, first, 0);
         if (firstLength < 0) {
@@ -132,6 +141,7 @@ final class PutHandler extends KeyChangeHandler {
         // unlinked record while this PUT's files may sit under the live name.
         claim(key, old, pending);
         boolean replicasMayExist = false;
+        Record live;
         try {
             if (old != null) {
                 // Finishes an interrupted UNLINK where this PUT writes; a rollback from here on
@@ -139,8 +149,9 @@ final class PutHandler extends KeyChangeHandler {
                 renames.rename(key, shared(old.locations(), targets), true, false);
             }
             byte[] digest;
+            long size;
             try (ReplicaUpload upload = volumes.upload(targets, key.bytes(), length)) {
-                held.sendAllButLast(upload::write);
+                size = held.sendAllButLast(upload::write);
                 digest = md5 == null ? null : md5.digest();
                 if (expectedMd5 != null && !Arrays.equals(expectedMd5, digest)) {
                     throw HttpFailure.badRequest("Content-MD5 does not match the body (its md5 is "
@@ -150,7 +161,8 @@ final class PutHandler extends KeyChangeHandler {
                 held.sendLast(upload::write);
                 upload.finish();
             }
-            KeyChanged.swap(store, key, pending, Record.live(targets, digest));
+            live = Record.live(targets, digest).withDetails(new Details(size, System.currentTimeMillis(), headers));
+            KeyChanged.swap(store, key, pending, live);
         } catch (HttpFailure | RuntimeException e) {
             rollBack(key, old, pending, replicasMayExist);
             throw e;
@@ -158,6 +170,7 @@ final class PutHandler extends KeyChangeHandler {
         if (old != null) {
             deleteStaleReplicas(key, old, targets);
         }
+        return live;
     }
 
     /** Records the key {@code pending} in place of {@code old}: 403 or 409 if another index process got there first. */

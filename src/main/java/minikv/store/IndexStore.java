@@ -130,6 +130,12 @@ public interface IndexStore extends AutoCloseable {
         boolean visit(byte[] key);
     }
 
+    /** Receives keys in order with their records; returns false to stop the scan. */
+    @FunctionalInterface
+    interface RecordVisitor {
+        boolean visit(byte[] key, Record record);
+    }
+
     /** One committed version of the whole store, throughout. */
     interface Snapshot extends AutoCloseable {
         /**
@@ -137,6 +143,9 @@ public interface IndexStore extends AutoCloseable {
          * {@code start} (may be empty) and whose record is in {@code state}.
          */
         void scanKeys(byte[] prefix, byte[] start, Record.State state, KeyVisitor visitor);
+
+        /** As {@link #scanKeys}, with each key's record. */
+        void scanRecords(byte[] prefix, byte[] start, Record.State state, RecordVisitor visitor);
 
         @Override
         void close();

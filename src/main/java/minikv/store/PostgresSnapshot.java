@@ -33,9 +33,25 @@ final class PostgresSnapshot implements IndexStore.Snapshot {
 
     @Override
     public void scanKeys(byte[] prefix, byte[] start, Record.State state, IndexStore.KeyVisitor visitor) {
+        scan(prefix, start, state, "key", r -> visitor.visit(r.getBytes(1)));
+    }
+
+    @Override
+    public void scanRecords(byte[] prefix, byte[] start, Record.State state, IndexStore.RecordVisitor visitor) {
+        scan(prefix, start, state, "key, record", r -> {
+            byte[] record = r.getBytes(2);
+            return visitor.visit(r.getBytes(1), Record.decode(record, record.length));
+        });
+    }
+
+    private interface RowVisitor {
+        boolean visit(ResultSet row) throws SQLException;
+    }
+
+    private void scan(byte[] prefix, byte[] start, Record.State state, String columns, RowVisitor visitor) {
         byte[] from = Arrays.compareUnsigned(start, prefix) > 0 ? start : prefix;
         byte[] end = PostgresStore.afterPrefix(prefix);
-        String sql = "SELECT key FROM minikv_records WHERE key >= ?" + (end == null ? "" : " AND key < ?")
+        String sql = "SELECT " + columns + " FROM minikv_records WHERE key >= ?" + (end == null ? "" : " AND key < ?")
                 + " AND state = ? ORDER BY key";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setFetchSize(fetchSize);
@@ -46,7 +62,7 @@ final class PostgresSnapshot implements IndexStore.Snapshot {
             }
             s.setShort(i, PostgresStore.code(state));
             try (ResultSet r = s.executeQuery()) {
-                while (r.next() && visitor.visit(r.getBytes(1))) {
+                while (r.next() && visitor.visit(r)) {
                     // on to the next key
                 }
             }

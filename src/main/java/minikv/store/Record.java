@@ -16,13 +16,20 @@ import java.util.Objects;
  * ({@link #replacing}): if the write fails, that record is restored rather than the key erased,
  * since the write never touches the unlinked value's files.
  *
+ * <p>A record may also know its value's {@link Details}: size, time written and stored headers.
+ *
  * <p>Encoding (all integers big-endian):
  * <pre>
- *   u8 version (1, or 2 with a replaced record) | u8 state | u8 md5 length (0 or 16) | md5 bytes
+ *   u8 version | u8 state | u8 md5 length (0 or 16) | md5 bytes
  *   | u8 location count (1..255) | per location: u16 length, UTF-8 bytes
- *   | version 2 only: the replaced record, encoded as version 1
+ *   | version 2: the replaced record, encoded as version 1
+ *   | version 3: i64 size (-1 unknown) | i64 modified (epoch ms) | u8 header count
+ *                | per header: u16 length, UTF-8 name | u16 length, UTF-8 value
+ *                | u8 1 and the replaced record (any version), or u8 0
  * </pre>
- * The state comes second so that listings can filter on it without decoding the rest.
+ * Version 1 (or 2, with a replaced record) is written when the details are unknown, so
+ * records without them keep their old bytes. The state comes second so that listings can
+ * filter on it without decoding the rest.
  */
 public final class Record {
 
@@ -61,6 +68,9 @@ public final class Record {
     static final byte VERSION = 1;
     /** A PENDING record that carries the UNLINKED record it replaces. */
     static final byte VERSION_REPLACING = 2;
+    /** A record that knows its value's details. */
+    static final byte VERSION_DETAILS = 3;
+    private static final int MAX_HEADERS = 255;
     private static final int MD5_BYTES = 16;
     private static final int MAX_LOCATIONS = 255;
     private static final int MAX_LOCATION_BYTES = 0xffff;
@@ -70,12 +80,13 @@ public final class Record {
     private final byte[] md5;
     /** For a PENDING write over an unlinked value: that value's record; else null. */
     private final Record replacing;
+    private final Details details;
 
     private Record(State state, List<String> locations, byte[] md5) {
-        this(state, locations, md5, null);
+        this(state, locations, md5, null, Details.UNKNOWN);
     }
 
-    private Record(State state, List<String> locations, byte[] md5, Record replacing) {
+    private Record(State state, List<String> locations, byte[] md5, Record replacing, Details details) {
         if (locations.isEmpty() || locations.size() > MAX_LOCATIONS) {
             throw new IllegalArgumentException("a record needs 1 to " + MAX_LOCATIONS + " locations, not " + locations.size());
         }
@@ -89,6 +100,10 @@ public final class Record {
             throw new IllegalArgumentException("only a PENDING record replaces, and only an UNLINKED one");
         }
         this.replacing = replacing;
+        if (details.headers().size() > MAX_HEADERS) {
+            throw new IllegalArgumentException("a record holds at most " + MAX_HEADERS + " headers");
+        }
+        this.details = details;
     }
 
     /** Replicas may be on their way to these locations. */
@@ -101,7 +116,7 @@ public final class Record {
      * unlinked value {@code unlinked}, whose files (under the unlinked name) stay untouched.
      */
     public static Record pendingOver(List<String> locations, Record unlinked) {
-        return new Record(State.PENDING, locations, null, unlinked);
+        return new Record(State.PENDING, locations, null, unlinked, Details.UNKNOWN);
     }
 
     /** Every replica is written; {@code md5} may be null when md5s are off. */
@@ -109,9 +124,23 @@ public final class Record {
         return new Record(State.LIVE, locations, md5);
     }
 
-    /** The same locations and md5 in another state (a replaced record is dropped). */
+    /** The same locations, md5 and details in another state (a replaced record is dropped). */
     public Record withState(State newState) {
-        return new Record(newState, locations, md5);
+        return new Record(newState, locations, md5, null, details);
+    }
+
+    /** The same state, md5 and details, with the value at {@code newLocations} (a replaced record is dropped). */
+    public Record withLocations(List<String> newLocations) {
+        return new Record(state, newLocations, md5, null, details);
+    }
+
+    /** The same record, knowing its value's {@code newDetails}. */
+    public Record withDetails(Details newDetails) {
+        return new Record(state, locations, md5, replacing, newDetails);
+    }
+
+    public Details details() {
+        return details;
     }
 
     /**
@@ -137,8 +166,13 @@ public final class Record {
 
     public byte[] encode() {
         byte[] replaced = replacing == null ? new byte[0] : replacing.encode();
+        boolean detailed = details.known();
         byte[][] names = new byte[locations.size()][];
-        int size = 4 + (md5 == null ? 0 : MD5_BYTES) + replaced.length;
+        byte[][] headers = detailed ? headerBytes() : new byte[0][];
+        int size = 4 + (md5 == null ? 0 : MD5_BYTES) + replaced.length + (detailed ? 8 + 8 + 1 + 1 : 0);
+        for (byte[] header : headers) {
+            size += 2 + header.length;
+        }
         for (int i = 0; i < names.length; i++) {
             names[i] = locations.get(i).getBytes(StandardCharsets.UTF_8);
             if (names[i].length > MAX_LOCATION_BYTES) {
@@ -147,7 +181,7 @@ public final class Record {
             size += 2 + names[i].length;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
-        out.put(replacing == null ? VERSION : VERSION_REPLACING).put(state.code);
+        out.put(detailed ? VERSION_DETAILS : replacing == null ? VERSION : VERSION_REPLACING).put(state.code);
         if (md5 == null) {
             out.put((byte) 0);
         } else {
@@ -157,7 +191,30 @@ public final class Record {
         for (byte[] name : names) {
             out.putShort((short) name.length).put(name);
         }
+        if (detailed) {
+            out.putLong(details.size()).putLong(details.modifiedMillis()).put((byte) details.headers().size());
+            for (byte[] header : headers) {
+                out.putShort((short) header.length).put(header);
+            }
+            out.put((byte) (replacing == null ? 0 : 1));
+        }
         return out.put(replaced).array();
+    }
+
+    /** Each header's name, then its value, as UTF-8. */
+    private byte[][] headerBytes() {
+        byte[][] out = new byte[details.headers().size() * 2][];
+        int i = 0;
+        for (var header : details.headers().entrySet()) {
+            for (String text : new String[] {header.getKey(), header.getValue()}) {
+                out[i] = text.getBytes(StandardCharsets.UTF_8);
+                if (out[i].length > MAX_LOCATION_BYTES) {
+                    throw new IllegalArgumentException("header too long: " + header.getKey());
+                }
+                i++;
+            }
+        }
+        return out;
     }
 
     /** The state alone, read from the first two bytes; for scans that filter by state. */
@@ -167,7 +224,7 @@ public final class Record {
 
     private static State stateAt(byte[] bytes, int offset, int length) {
         byte version = length < 2 ? 0 : bytes[offset];
-        if (version != VERSION && version != VERSION_REPLACING) {
+        if (version != VERSION && version != VERSION_REPLACING && version != VERSION_DETAILS) {
             throw new IllegalArgumentException("corrupt record: " + (length < 2 ? "too short" : "unknown version " + version));
         }
         return State.of(bytes[offset + 1]);
@@ -184,7 +241,8 @@ public final class Record {
 
     private static Record decode(byte[] bytes, int offset, int length) {
         State state = stateAt(bytes, offset, length);
-        boolean replaces = bytes[offset] == VERSION_REPLACING;
+        byte version = bytes[offset];
+        boolean replaces = version == VERSION_REPLACING;
         ByteBuffer in = ByteBuffer.wrap(bytes, offset + 2, length - 2);
         try {
             int md5Length = Byte.toUnsignedInt(in.get());
@@ -202,9 +260,27 @@ public final class Record {
             }
             List<String> locations = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
-                byte[] name = new byte[Short.toUnsignedInt(in.getShort())];
-                in.get(name);
-                locations.add(strictUtf8(name));
+                locations.add(utf8Field(in));
+            }
+            Details details = Details.UNKNOWN;
+            if (version == VERSION_DETAILS) {
+                long size = in.getLong();
+                long modified = in.getLong();
+                int headers = Byte.toUnsignedInt(in.get());
+                java.util.Map<String, String> named = new java.util.TreeMap<>();
+                for (int i = 0; i < headers; i++) {
+                    named.put(utf8Field(in), utf8Field(in));
+                }
+                try {
+                    details = new Details(size, modified, named);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("corrupt record: " + e.getMessage(), e);
+                }
+                byte flag = in.get();
+                if (flag != 0 && flag != 1) {
+                    throw new IllegalArgumentException("corrupt record: replaced flag " + flag);
+                }
+                replaces = flag == 1;
             }
             Record replaced = null;
             if (replaces) {
@@ -215,17 +291,23 @@ public final class Record {
             } else if (in.hasRemaining()) {
                 throw new IllegalArgumentException("corrupt record: " + in.remaining() + " bytes after the end");
             }
-            return new Record(state, locations, md5, replaced);
+            return new Record(state, locations, md5, replaced, details);
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalArgumentException("corrupt record: truncated", e);
         }
+    }
+
+    private static String utf8Field(ByteBuffer in) {
+        byte[] field = new byte[Short.toUnsignedInt(in.getShort())];
+        in.get(field);
+        return strictUtf8(field);
     }
 
     private static String strictUtf8(byte[] bytes) {
         String text = new String(bytes, StandardCharsets.UTF_8);
         // Lenient decoding replaces bad sequences, so a strict text encodes back to the same bytes.
         if (!Arrays.equals(text.getBytes(StandardCharsets.UTF_8), bytes)) {
-            throw new IllegalArgumentException("corrupt record: a location is not UTF-8");
+            throw new IllegalArgumentException("corrupt record: a location or header is not UTF-8");
         }
         return text;
     }
@@ -233,17 +315,17 @@ public final class Record {
     @Override
     public boolean equals(Object o) {
         return o instanceof Record r && state == r.state && locations.equals(r.locations) && Arrays.equals(md5, r.md5)
-                && Objects.equals(replacing, r.replacing);
+                && Objects.equals(replacing, r.replacing) && details.equals(r.details);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * state.hashCode() + locations.hashCode()) + Arrays.hashCode(md5) + Objects.hashCode(replacing);
+        return 31 * (31 * state.hashCode() + locations.hashCode()) + Arrays.hashCode(md5) + Objects.hashCode(replacing) + details.hashCode();
     }
 
     @Override
     public String toString() {
         return state + " " + locations + (md5 == null ? "" : " md5 " + md5Hex())
-                + (replacing == null ? "" : " replacing " + replacing);
+                + (replacing == null ? "" : " replacing " + replacing) + (details.known() ? " " + details : "");
     }
 }

@@ -187,6 +187,10 @@ public final class XodusStore implements IndexStore {
         env.close();
     }
 
+    private interface RawVisitor {
+        boolean visit(byte[] key, ByteIterable value);
+    }
+
     /** A read-only transaction; Xodus read transactions see one committed version throughout. */
     private final class XodusSnapshot implements Snapshot {
         private final Transaction txn;
@@ -197,6 +201,15 @@ public final class XodusStore implements IndexStore {
 
         @Override
         public void scanKeys(byte[] prefix, byte[] start, Record.State state, KeyVisitor visitor) {
+            scan(prefix, start, state, (key, value) -> visitor.visit(key));
+        }
+
+        @Override
+        public void scanRecords(byte[] prefix, byte[] start, Record.State state, RecordVisitor visitor) {
+            scan(prefix, start, state, (key, value) -> visitor.visit(key, Record.decode(value.getBytesUnsafe(), value.getLength())));
+        }
+
+        private void scan(byte[] prefix, byte[] start, Record.State state, RawVisitor visitor) {
             byte[] from = Arrays.compareUnsigned(start, prefix) > 0 ? start : prefix;
             try (Cursor cursor = records.openCursor(txn)) {
                 if (cursor.getSearchKeyRange(new ArrayByteIterable(from)) == null) {
@@ -208,7 +221,7 @@ public final class XodusStore implements IndexStore {
                         return;
                     }
                     ByteIterable value = cursor.getValue();
-                    if (Record.stateOf(value.getBytesUnsafe(), value.getLength()) == state && !visitor.visit(key)) {
+                    if (Record.stateOf(value.getBytesUnsafe(), value.getLength()) == state && !visitor.visit(key, value)) {
                         return;
                     }
                 } while (cursor.getNext());

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -182,6 +183,23 @@ abstract class IndexStoreContract {
                 assertEquals(List.of("/s1"), seen);
             }
             assertEquals(List.of("/s1", "/s2"), scan(store, "/s", "", State.LIVE));
+        }
+    }
+
+    @Test
+    void aRecordScanGivesEachKeyWithItsRecordAndDetailsInOrder() {
+        Record detailed = Record.live(AT, null).withDetails(new Details(42, 1_700_000_000_000L, Map.of("content-type", "a/b")));
+        try (IndexStore store = open(dir)) {
+            store.put(b("/r/2"), detailed);
+            store.put(b("/r/1"), Record.live(AT, null));
+            store.put(b("/r/3"), Record.pending(AT));
+            store.put(b("/s"), detailed);
+            List<String> seen = new ArrayList<>();
+            try (IndexStore.Snapshot snapshot = store.snapshot()) {
+                snapshot.scanRecords(b("/r/"), b("/r/1"), State.LIVE, (key, record) ->
+                        seen.add(new String(key, StandardCharsets.UTF_8) + " " + record.details().size()));
+            }
+            assertEquals(List.of("/r/1 -1", "/r/2 42"), seen);
         }
     }
 

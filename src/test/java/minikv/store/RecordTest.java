@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import minikv.store.Record.State;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +88,35 @@ class RecordTest {
             bad[0] = Record.VERSION_REPLACING;
             System.arraycopy(live, 0, bad, outer.length, live.length); // a LIVE record as the replaced one
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Record.decode(bad, bad.length));
+            assertTrue(e.getMessage().startsWith("corrupt record"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRecordThatKnowsItsValueKeepsSizeTimeAndHeadersAcrossChanges() {
+        Details details = new Details(12345, 1_780_000_000_123L, Map.of("content-type", "text/plain",
+                "x-amz-meta-owner", "zoë"));
+        Record live = Record.live(LOCATIONS, MD5).withDetails(details);
+        assertEquals(Record.VERSION_DETAILS, live.encode()[0]);
+        assertEquals(live, roundTrip(live));
+        assertEquals(details, roundTrip(live).details());
+        assertEquals(details, roundTrip(live.withState(State.UNLINKED)).details(), "an unlink keeps them");
+        assertEquals(details, roundTrip(live.withLocations(List.of("b:2"))).details(), "a move keeps them");
+        assertEquals(State.UNLINKED, Record.stateOf(live.withState(State.UNLINKED).encode(), 2));
+
+        Record over = Record.pendingOver(List.of("c:3"), live.withState(State.UNLINKED)).withDetails(details);
+        assertEquals(over, roundTrip(over));
+        assertEquals(details, roundTrip(over).replacing().details());
+        assertEquals(Details.UNKNOWN, roundTrip(Record.live(LOCATIONS, MD5)).details(), "version 1 knows none");
+    }
+
+    @Test
+    void aTruncatedOrBadDetailedRecordIsRejected() {
+        byte[] good = Record.live(LOCATIONS, MD5).withDetails(new Details(1, 2, Map.of("a", "b"))).encode();
+        byte[] badFlag = good.clone();
+        badFlag[badFlag.length - 1] = 7;
+        for (byte[] b : List.of(Arrays.copyOf(good, good.length - 1), Arrays.copyOf(good, good.length + 1), badFlag)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Record.decode(b, b.length));
             assertTrue(e.getMessage().startsWith("corrupt record"), e.getMessage());
         }
     }
