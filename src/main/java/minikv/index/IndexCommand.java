@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import minikv.cli.Durations;
 import minikv.ops.OpsOptions;
+import minikv.s3.S3Credentials;
 import minikv.security.ClusterSecret;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,6 +90,20 @@ public final class IndexCommand implements Callable<Integer> {
             description = "a PUT whose client sends nothing for this long is dropped and rolled back, freeing"
                     + " its key; at most 5m (default: ${DEFAULT-VALUE})")
     Duration writeTimeout;
+
+    @Option(names = "--s3-port", paramLabel = "PORT",
+            description = "also serve the S3 API on this port (off without it); needs --s3-credentials")
+    Integer s3Port;
+
+    @Option(names = "--s3-credentials", paramLabel = "FILE",
+            description = "the S3 users: one ACCESS_KEY_ID SECRET_ACCESS_KEY pair a line (# comments), not readable"
+                    + " by others; every user may do everything")
+    Path s3Credentials;
+
+    @Option(names = "--s3-domain", paramLabel = "NAME", defaultValue = "localhost",
+            description = "a Host of BUCKET.NAME names the bucket (virtual-hosted style); path style always works"
+                    + " (default: ${DEFAULT-VALUE})")
+    String s3Domain;
     @Mixin
     OpsOptions ops;
 
@@ -101,9 +116,15 @@ public final class IndexCommand implements Callable<Integer> {
             requireHostPort("--fallback", fallback);
         }
 
+        if ((s3Port == null) != (s3Credentials == null)) {
+            throw new ParameterException(spec.commandLine(), "--s3-port and --s3-credentials go together");
+        }
         Optional<ClusterSecret> secret;
+        Optional<IndexServer.S3Config> s3;
         try {
             secret = Optional.ofNullable(secretFile).map(ClusterSecret::read);
+            s3 = s3Port == null ? Optional.empty()
+                    : Optional.of(new IndexServer.S3Config(s3Port, S3Credentials.read(s3Credentials), s3Domain));
         } catch (IllegalArgumentException e) {
             System.err.println("index: " + e.getMessage());
             return 1;
@@ -112,7 +133,7 @@ public final class IndexCommand implements Callable<Integer> {
         IndexServer server;
         try {
             server = IndexServer.start(new IndexServer.Config(volumes, bind, port, db, replicas, subvolumes,
-                    fallback, protect, volumeTimeout, md5, secret, signedReads, linkTtl, writeTimeout),
+                    fallback, protect, volumeTimeout, md5, secret, signedReads, linkTtl, writeTimeout, s3),
                     ops.config(port, bind));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -126,8 +147,9 @@ public final class IndexCommand implements Callable<Integer> {
             System.err.flush();
             Runtime.getRuntime().halt(0); // an orderly stop is a success; the JVM would exit 143
         }, "index-shutdown"));
-        System.out.printf("index %s:%d (%d volumes, %d replicas) db %s%n",
-                bind.equals("0.0.0.0") ? "" : bind, port, volumes.size(), replicas, db);
+        System.out.printf("index %s:%d (%d volumes, %d replicas) db %s%s%n",
+                bind.equals("0.0.0.0") ? "" : bind, port, volumes.size(), replicas, db,
+                s3.map(c -> ", S3 on port " + c.port() + " (" + c.credentials().users() + " users)").orElse(""));
         System.out.flush();
         server.awaitClose();
         return 0;

@@ -11,6 +11,7 @@ import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -23,6 +24,8 @@ import minikv.cluster.VolumeClient;
 import minikv.ops.Operations;
 import minikv.ops.OpsConfig;
 import minikv.placement.Placement;
+import minikv.s3.S3Credentials;
+import minikv.s3.SigV4;
 import minikv.security.ClusterSecret;
 import minikv.security.LinkSigner;
 import minikv.store.IndexStore;
@@ -68,7 +71,8 @@ public final class IndexServer implements AutoCloseable {
     /** What the index command line configures. */
     public record Config(List<String> volumes, String bind, int port, String db, int replicas, int subvolumes,
                          String fallback, boolean protect, Duration volumeTimeout, boolean md5,
-                         Optional<ClusterSecret> secret, boolean signedReads, Duration linkTtl, Duration writeTimeout) {
+                         Optional<ClusterSecret> secret, boolean signedReads, Duration linkTtl, Duration writeTimeout,
+                         Optional<S3Config> s3) {
         /** @throws IllegalArgumentException for settings that cannot work together */
         public Config {
             if (signedReads && secret.isEmpty()) {
@@ -86,12 +90,21 @@ public final class IndexServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The S3 endpoint's settings.
+     *
+     * @param domain a Host of {@code bucket.DOMAIN} names the bucket (virtual-hosted style)
+     */
+    public record S3Config(int port, S3Credentials credentials, String domain) {}
+
     private final IndexStore store;
     private final Volumes volumes;
     private final Operations ops;
     private final Settler settler;
     /** Counts the requests in flight that a shutdown waits for: all but reads. */
     private final GracefulShutdownHandler inFlight;
+    /** The S3 endpoint's requests in flight, or null when it is off. */
+    private final GracefulShutdownHandler s3InFlight;
     private final Undertow undertow;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -116,7 +129,7 @@ public final class IndexServer implements AutoCloseable {
         KeyedHandler list = onWorker(new StoreOutages(new ListHandler(store), outage));
         KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links, list, outage);
         ReplicaRenames replicaRenames = new ReplicaRenames(volumes, knownDown);
-        KeyedHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, replicaRenames,
+        PutHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, replicaRenames,
                 config.md5(), ops.rollbacks());
         KeyedHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
         MethodRouter router = new MethodRouter()
@@ -135,8 +148,20 @@ public final class IndexServer implements AutoCloseable {
         // streams a snapshot that the store's close cuts short): nothing for a shutdown to
         // wait for, so the fast path skips the count and its completion listener.
         HttpHandler front = exchange -> (isRead(exchange) ? observed : inFlight).handleRequest(exchange);
-        this.undertow = Undertow.builder()
-                .addHttpListener(config.port(), config.bind())
+        Undertow.Builder builder = Undertow.builder().addHttpListener(config.port(), config.bind(), front);
+        if (config.s3().isPresent()) {
+            S3Config s3 = config.s3().get();
+            S3Buckets buckets = new S3Buckets(store, claims, put, eraser);
+            S3Objects objects = new S3Objects(store, claims, put, eraser, volumes, buckets, config.volumeTimeout());
+            S3Front s3Front = new S3Front(new SigV4(s3.credentials(), Clock.systemUTC()), s3.domain(), buckets, objects,
+                    new S3Listing(store, buckets, objects));
+            this.s3InFlight = new GracefulShutdownHandler(ops.observe(bodyReading(s3Front, config.writeTimeout()),
+                    new WrittenVolumes(placement)));
+            builder.addHttpListener(s3.port(), config.bind(), s3InFlight);
+        } else {
+            this.s3InFlight = null;
+        }
+        this.undertow = builder
                 .setWorkerThreads(WORKER_THREADS)
                 .setServerOption(UndertowOptions.DECODE_URL, false) // keys are decoded strictly by Key
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, Long.MAX_VALUE)
@@ -150,7 +175,6 @@ public final class IndexServer implements AutoCloseable {
                 .setSocketOption(Options.CONNECTION_HIGH_WATER, MAX_CONNECTIONS)
                 .setSocketOption(Options.CONNECTION_LOW_WATER, MAX_CONNECTIONS * 9 / 10)
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, true) // for the latency metrics
-                .setHandler(front)
                 .build();
     }
 
@@ -195,7 +219,8 @@ public final class IndexServer implements AutoCloseable {
             volumes.start();
             server = new IndexServer(config, placement, links, store, volumes, ops);
             server.settler.start();
-            step = "listen on " + config.bind() + ":" + config.port();
+            step = "listen on " + config.bind() + ":" + config.port()
+                    + config.s3().map(s3 -> " and " + config.bind() + ":" + s3.port() + " (S3)").orElse("");
             server.undertow.start();
             step = "serve the admin endpoints";
             ops.serveAdmin(store, volumes.health(), config.bind() + ":" + config.port());
@@ -221,8 +246,11 @@ public final class IndexServer implements AutoCloseable {
         }
         ops.shuttingDown();
         inFlight.shutdown();
+        if (s3InFlight != null) {
+            s3InFlight.shutdown();
+        }
         try {
-            if (!inFlight.awaitShutdown(SHUTDOWN_GRACE_MS)) {
+            if (!inFlight.awaitShutdown(SHUTDOWN_GRACE_MS) || (s3InFlight != null && !s3InFlight.awaitShutdown(SHUTDOWN_GRACE_MS))) {
                 log.warn("requests still running after {} ms; closing anyway", SHUTDOWN_GRACE_MS);
             }
         } catch (InterruptedException e) {

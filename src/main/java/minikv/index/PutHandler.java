@@ -87,19 +87,32 @@ final class PutHandler extends KeyChangeHandler {
         if (length == 0 || (length < 0 && !chunked)) {
             throw new HttpFailure(411, "a PUT needs a body, with a Content-Length or chunked");
         }
-        put(key, exchange.getInputStream(), length, contentMd5(exchange.getRequestHeaders().getFirst(Headers.CONTENT_MD5)),
-                Map.of());
+        put(key, new Value(exchange.getInputStream(), length,
+                contentMd5(exchange.getRequestHeaders().getFirst(Headers.CONTENT_MD5)), computeMd5, false, Map.of()));
         return 201;
     }
 
     /**
-     * Stores {@code body} as {@code key}'s value, with {@code headers} in its record; the caller
-     * holds the key's claim. {@code length} is -1 when unknown.
+     * A value to store.
+     *
+     * @param length      its length, or -1 when unknown (chunked)
+     * @param expectedMd5 the md5 it must have (its Content-MD5), or null
+     * @param md5          whether to compute its md5 and record it
+     * @param emptyAllowed whether an empty value is stored (S3) rather than refused (minikeyvalue's 411)
+     * @param headers      headers to record with it (S3's Content-Type, x-amz-meta-*...)
+     */
+    record Value(InputStream body, long length, byte[] expectedMd5, boolean md5, boolean emptyAllowed,
+                 Map<String, String> headers) {}
+
+    /**
+     * Stores {@code value} as {@code key}'s; the caller holds the key's claim.
      *
      * @return the record that is now live
      */
-    Record put(Key key, InputStream body, long length, byte[] expectedMd5, Map<String, String> headers)
-            throws HttpFailure {
+    Record put(Key key, Value value) throws HttpFailure {
+        InputStream body = value.body();
+        long length = value.length();
+        byte[] expectedMd5 = value.expectedMd5();
         eraser.requireKnownOutcomes(key);
         Record old = store.get(key.bytes());
         if (old != null) {
@@ -122,14 +135,16 @@ final class PutHandler extends KeyChangeHandler {
 
         byte[] first = new byte[BUFFER_BYTES];
         int firstLength = read(body, first, 0);
-        if (firstLength < 0) {
+        boolean empty = firstLength < 0;
+        if (empty && !value.emptyAllowed()) {
             throw new HttpFailure(411, "the body is empty; nothing stored");
         }
         boolean large = firstLength == BUFFER_BYTES;
-        BodyDigest md5 = computeMd5 || expectedMd5 != null ? new BodyDigest(large) : null;
+        BodyDigest md5 = value.md5() || expectedMd5 != null ? new BodyDigest(large) : null;
         // Holding back its last byte keeps every replica from appearing until the whole body
         // is here and checked.
-        HeldBack<HttpFailure> held = new HeldBack<>(first, firstLength, large,
+        // An empty value has no byte to hold back: its replicas appear at once, in finish().
+        HeldBack<HttpFailure> held = empty ? null : new HeldBack<>(first, firstLength, large,
                 md5 == null ? HeldBack.Digest.NONE : md5::update, (buffer, offset) -> read(body, buffer, offset));
 
         Record pending = old == null ? Record.pending(targets) : Record.pendingOver(targets, old);
@@ -150,18 +165,20 @@ final class PutHandler extends KeyChangeHandler {
             }
             byte[] digest;
             long size;
-            try (ReplicaUpload upload = volumes.upload(targets, key.bytes(), length)) {
-                size = held.sendAllButLast(upload::write);
+            try (ReplicaUpload upload = volumes.upload(targets, key.bytes(), empty ? 0 : length)) {
+                size = empty ? 0 : held.sendAllButLast(upload::write);
                 digest = md5 == null ? null : md5.digest();
                 if (expectedMd5 != null && !Arrays.equals(expectedMd5, digest)) {
                     throw HttpFailure.badRequest("Content-MD5 does not match the body (its md5 is "
                             + HexFormat.of().formatHex(digest) + "); nothing stored");
                 }
                 replicasMayExist = true;
-                held.sendLast(upload::write);
+                if (!empty) {
+                    held.sendLast(upload::write);
+                }
                 upload.finish();
             }
-            live = Record.live(targets, digest).withDetails(new Details(size, System.currentTimeMillis(), headers));
+            live = Record.live(targets, digest).withDetails(new Details(size, System.currentTimeMillis(), value.headers()));
             KeyChanged.swap(store, key, pending, live);
         } catch (HttpFailure | RuntimeException e) {
             rollBack(key, old, pending, replicasMayExist);
@@ -251,7 +268,8 @@ final class PutHandler extends KeyChangeHandler {
         } catch (ReadTimeoutException e) {
             throw new HttpFailure(408, "the client sent no data for --write-timeout; nothing stored");
         } catch (IOException e) {
-            throw HttpFailure.badRequest("the request body ended early (" + e.getMessage() + "); nothing stored");
+            // The cause says why to those that decode bodies (S3's checks, see S3Answers).
+            throw new HttpFailure(400, "the request body ended early (" + e.getMessage() + "); nothing stored", e);
         }
     }
 

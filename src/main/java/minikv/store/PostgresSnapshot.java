@@ -50,7 +50,7 @@ final class PostgresSnapshot implements IndexStore.Snapshot {
 
     private void scan(byte[] prefix, byte[] start, Record.State state, String columns, RowVisitor visitor) {
         byte[] from = Arrays.compareUnsigned(start, prefix) > 0 ? start : prefix;
-        byte[] end = PostgresStore.afterPrefix(prefix);
+        byte[] end = KeyOrder.afterPrefix(prefix);
         String sql = "SELECT " + columns + " FROM minikv_records WHERE key >= ?" + (end == null ? "" : " AND key < ?")
                 + " AND state = ? ORDER BY key";
         try (PreparedStatement s = c.prepareStatement(sql)) {

@@ -374,18 +374,6 @@ public final class PostgresStore implements IndexStore {
         return state.code;
     }
 
-    /** The least key after every key that starts with {@code prefix}, or null if there is none. */
-    static byte[] afterPrefix(byte[] prefix) {
-        for (int i = prefix.length - 1; i >= 0; i--) {
-            if (prefix[i] != (byte) 0xff) {
-                byte[] end = Arrays.copyOf(prefix, i + 1);
-                end[i]++;
-                return end;
-            }
-        }
-        return null;
-    }
-
     private static String withoutQuery(String url) {
         int q = url.indexOf('?');
         return q < 0 ? url : url.substring(0, q);

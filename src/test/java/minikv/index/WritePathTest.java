@@ -185,7 +185,8 @@ class WritePathTest {
     private void startIndex() {
         port = FreePorts.next();
         index = IndexServer.start(new IndexServer.Config(addresses(), "127.0.0.1", port, dir.resolve("db").toString(), 3, 1,
-                null, false, VOLUME_TIMEOUT, true, Optional.empty(), false, Duration.ofSeconds(60), Duration.ofSeconds(5)),
+                null, false, VOLUME_TIMEOUT, true, Optional.empty(), false, Duration.ofSeconds(60), Duration.ofSeconds(5),
+                Optional.empty()),
                 new OpsConfig(null, MinFree.parse("0"), false, false));
     }
 

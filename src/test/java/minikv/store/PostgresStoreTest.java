@@ -185,12 +185,4 @@ class PostgresStoreTest extends IndexStoreContract {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> PostgresStore.open(url));
         assertTrue(e.getMessage().startsWith("cannot open index database postgresql://127.0.0.1:1/nothing: "), e.getMessage());
     }
-
-    @Test
-    void thePrefixBoundIsTheLeastKeyAfterEveryKeyWithThePrefix() {
-        assertArrayEquals(b("/b"), PostgresStore.afterPrefix(b("/a")));
-        assertArrayEquals(new byte[] {1}, PostgresStore.afterPrefix(new byte[] {0, (byte) 0xff}));
-        assertNull(PostgresStore.afterPrefix(new byte[] {(byte) 0xff, (byte) 0xff}));
-        assertNull(PostgresStore.afterPrefix(new byte[0]));
-    }
 }

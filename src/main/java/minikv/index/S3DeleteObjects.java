@@ -1,0 +1,62 @@
+package minikv.index;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import minikv.s3.BodyRejected;
+import minikv.s3.Payload;
+import minikv.s3.S3Error;
+import minikv.s3.S3Xml;
+import minikv.s3.S3XmlInput;
+
+/** DeleteObjects: up to 1,000 keys named in an XML body, each deleted as DeleteObject would; Quiet lists only failures. */
+final class S3DeleteObjects {
+
+    private static final int MAX_KEYS = 1000;
+    private static final int MAX_BODY = 2 * 1024 * 1024;
+
+    private final S3Objects objects;
+
+    S3DeleteObjects(S3Objects objects) {
+        this.objects = objects;
+    }
+
+    void answer(S3Request request) throws S3Error {
+        S3XmlInput delete = S3XmlInput.parse(body(request), "Delete");
+        List<S3XmlInput> keys = delete.children("Object");
+        if (keys.isEmpty() || keys.size() > MAX_KEYS) {
+            throw S3Error.badRequest("MalformedXML", "DeleteObjects names 1 to " + MAX_KEYS + " keys, not " + keys.size());
+        }
+        boolean quiet = "true".equalsIgnoreCase(String.valueOf(delete.text("Quiet")).strip());
+        S3Xml xml = new S3Xml("DeleteResult");
+        for (S3XmlInput object : keys) {
+            String key = object.text("Key");
+            S3Error error = key == null || key.isEmpty()
+                    ? S3Error.badRequest("InvalidArgument", "an Object without a Key")
+                    : objects.deleteOne(request, key);
+            if (error == null) {
+                if (!quiet) {
+                    xml.open("Deleted").element("Key", key).close("Deleted");
+                }
+            } else {
+                xml.open("Error").element("Key", key).element("Code", error.code()).element("Message", error.getMessage())
+                        .close("Error");
+            }
+        }
+        S3Answers.xml(request.exchange(), 200, xml.end("DeleteResult"));
+    }
+
+    private static byte[] body(S3Request request) throws S3Error {
+        try (InputStream in = Payload.open(request.exchange().getInputStream(), request.auth(), request.headers())) {
+            byte[] body = in.readNBytes(MAX_BODY + 1);
+            if (body.length > MAX_BODY) {
+                throw S3Error.badRequest("MalformedXML", "a DeleteObjects body is at most " + MAX_BODY + " bytes");
+            }
+            return body;
+        } catch (BodyRejected e) {
+            throw e.error();
+        } catch (IOException e) {
+            throw S3Error.badRequest("IncompleteBody", "the request body ended early: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package minikv.index;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import minikv.cluster.ReplicaName;
+import minikv.http.Answer;
+import minikv.placement.Placement;
+import minikv.s3.Payload;
+import minikv.s3.Preconditions;
+import minikv.s3.S3Error;
+import minikv.s3.S3Time;
+import minikv.store.IndexStore;
+import minikv.store.Record;
+
+/**
+ * PutObject, GetObject, HeadObject and DeleteObject on the key {@code /bucket/key}. A PUT goes
+ * through {@link PutHandler} (all or nothing, durable before 200) with the headers S3 stores;
+ * a GET streams the value from one replica through the index, for clients that never follow
+ * a redirect, through one fixed buffer whatever its size.
+ */
+final class S3Objects {
+
+    /** Headers stored with an object and given back on GET and HEAD, besides x-amz-meta-*. */
+    private static final List<String> STORED = List.of("content-type", "content-disposition", "content-encoding",
+            "content-language", "cache-control", "expires");
+    private static final String USER_METADATA = "x-amz-meta-";
+    /** S3's limit on the x-amz-meta-* headers of one object, names and values together. */
+    private static final int MAX_USER_METADATA = 2048;
+    private static final int BUFFER_BYTES = 64 * 1024;
+    private static final HttpString ETAG = new HttpString("ETag");
+
+    private final IndexStore store;
+    private final KeyClaims claims;
+    private final PutHandler put;
+    private final Eraser eraser;
+    private final Volumes volumes;
+    private final S3Buckets buckets;
+    private final java.time.Duration volumeTimeout;
+
+    S3Objects(IndexStore store, KeyClaims claims, PutHandler put, Eraser eraser, Volumes volumes, S3Buckets buckets,
+            java.time.Duration volumeTimeout) {
+        this.store = store;
+        this.claims = claims;
+        this.put = put;
+        this.eraser = eraser;
+        this.volumes = volumes;
+        this.buckets = buckets;
+        this.volumeTimeout = volumeTimeout;
+    }
+
+    void put(S3Request request) throws S3Error, HttpFailure {
+        if (request.header("x-amz-copy-source") != null) {
+            throw S3Error.notImplemented("CopyObject");
+        }
+        Key key = request.objectKey();
+        buckets.require(request.address().bucket());
+        HttpServerExchange exchange = request.exchange();
+        long length = Payload.length(request.auth(), request.headers(), exchange.getRequestContentLength());
+        if (length < 0) {
+            throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
+        }
+        Map<String, String> stored = storedHeaders(exchange.getRequestHeaders());
+        InputStream body = Payload.open(exchange.getInputStream(), request.auth(), request.headers());
+        Record live;
+        try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+            if (claim == null) {
+                throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
+            }
+            Record old = store.get(key.bytes());
+            if (old != null && old.state() == Record.State.LIVE) {
+                if ("*".equals(request.header("If-None-Match"))) {
+                    throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not"
+                            + " hold: the key exists (If-None-Match: *)");
+                }
+                throw S3Error.notImplemented("replacing an existing object (DELETE it first)");
+            }
+            live = put.put(key, new PutHandler.Value(body, length, null, true, true, stored));
+        }
+        exchange.getResponseHeaders().put(ETAG, quoted(live.md5Hex()));
+        S3Answers.empty(exchange, 200);
+    }
+
+    /** GetObject and HeadObject, with Range and the conditional headers. */
+    void get(S3Request request) throws S3Error {
+        Key key = request.objectKey();
+        Record record = store.get(key.bytes());
+        if (record == null || record.state() != Record.State.LIVE) {
+            buckets.require(request.address().bucket()); // NoSuchBucket says more than NoSuchKey
+            throw new S3Error(404, "NoSuchKey", "The specified key does not exist.");
+        }
+        boolean head = request.method().equals("HEAD");
+        try (Answer answer = fetch(key, record, head, request.header("Range"))) {
+            HttpServerExchange exchange = request.exchange();
+            long modified = record.details().modifiedMillis() > 0 ? record.details().modifiedMillis()
+                    : Math.max(0, S3Time.parseHttp(String.valueOf(answer.header("Last-Modified"))));
+            int precondition = Preconditions.check(request.header("If-Match"), request.header("If-None-Match"),
+                    request.header("If-Modified-Since"), request.header("If-Unmodified-Since"), record.md5Hex(), modified);
+            if (precondition == 412) {
+                throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
+            }
+            HeaderMap out = exchange.getResponseHeaders();
+            if (record.md5Hex() != null) {
+                out.put(ETAG, quoted(record.md5Hex()));
+            }
+            out.put(Headers.LAST_MODIFIED, S3Time.http(modified));
+            if (precondition == 304) {
+                exchange.setStatusCode(304);
+                exchange.endExchange();
+                return;
+            }
+            if (answer.status() == 416) {
+                throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable");
+            }
+            out.put(Headers.ACCEPT_RANGES, "bytes");
+            out.put(Headers.CONTENT_TYPE, "binary/octet-stream");
+            record.details().headers().forEach((name, value) -> out.put(new HttpString(name), value));
+            responseOverrides(request, out);
+            if (answer.header("Content-Range") != null) {
+                out.put(Headers.CONTENT_RANGE, answer.header("Content-Range"));
+            }
+            out.put(Headers.CONTENT_LENGTH, answer.contentLength());
+            exchange.setStatusCode(answer.status());
+            if (head) {
+                exchange.endExchange();
+                return;
+            }
+            copy(answer.body(), exchange.getOutputStream());
+        } catch (IOException e) {
+            // The value was on its way: the client sees a body cut short, as from any server.
+            request.exchange().setPersistent(false);
+            request.exchange().endExchange();
+        }
+    }
+
+    void delete(S3Request request) throws S3Error, HttpFailure {
+        Key key = request.objectKey();
+        buckets.require(request.address().bucket());
+        try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+            if (claim == null) {
+                throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
+            }
+            Record record = store.get(key.bytes());
+            if (record != null) {
+                eraser.erase(key, record);
+            }
+        }
+        S3Answers.empty(request.exchange(), 204); // S3 says 204 whether or not the key was there
+    }
+
+    void deleteMany(S3Request request) throws S3Error {
+        buckets.require(request.address().bucket());
+        new S3DeleteObjects(this).answer(request);
+    }
+
+    /**
+     * The size and time (epoch ms) of a value whose record does not know them (written before
+     * records did), from a HEAD of one replica; -1 and 0 if none answers.
+     */
+    long[] sizeAndTime(Key key, Record record) {
+        try (Answer answer = fetch(key, record, true, null)) {
+            return new long[] {answer.contentLength(),
+                    Math.max(0, S3Time.parseHttp(String.valueOf(answer.header("Last-Modified"))))};
+        } catch (S3Error | IOException e) {
+            return new long[] {-1, 0};
+        }
+    }
+
+    /** DeleteObject for one key of a DeleteObjects: null if done, else the error. */
+    S3Error deleteOne(S3Request request, String objectKey) {
+        try {
+            Key key = S3Request.objectKey(request.address().bucket(), minikv.s3.UriEncoding.encode(
+                    objectKey.getBytes(java.nio.charset.StandardCharsets.UTF_8), false));
+            try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+                if (claim == null) {
+                    return new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
+                }
+                Record record = store.get(key.bytes());
+                if (record != null) {
+                    eraser.erase(key, record);
+                }
+            }
+            return null;
+        } catch (S3Error e) {
+            return e;
+        } catch (HttpFailure e) {
+            return S3Answers.of(e);
+        }
+    }
+
+    /**
+     * The answer of one replica's volume, trying the others (from a random one on) if it is down
+     * or fails; for HEAD of a record that knows its size, no volume at all.
+     */
+    private Answer fetch(Key key, Record record, boolean head, String range) throws S3Error {
+        List<String> locations = new ArrayList<>(record.locations());
+        java.util.Collections.rotate(locations, ThreadLocalRandom.current().nextInt(locations.size()));
+        locations.sort((a, b) -> Boolean.compare(!volumes.health().isUp(a), !volumes.health().isUp(b)));
+        String failure = "no replica";
+        for (String location : locations) {
+            try {
+                Answer answer = volumes.http().ask(Placement.volumeOf(location), head ? "HEAD" : "GET",
+                        ReplicaName.path(location, key.bytes(), false), volumeTimeout,
+                        range == null ? new String[0] : new String[] {"Range", range});
+                if (answer.status() == 200 || answer.status() == 206 || answer.status() == 416) {
+                    return answer;
+                }
+                failure = location + " answered " + answer.status();
+                answer.close();
+            } catch (IOException e) {
+                failure = location + ": " + e.getMessage();
+            }
+        }
+        throw new S3Error(503, "ServiceUnavailable", "no replica of " + key + " could be read (" + failure + ")");
+    }
+
+    /** Reads and drops a body whose content is not needed, through its checks. */
+    static void drain(S3Request request) throws S3Error {
+        try (InputStream body = Payload.open(request.exchange().getInputStream(), request.auth(), request.headers())) {
+            body.transferTo(OutputStream.nullOutputStream());
+        } catch (minikv.s3.BodyRejected e) {
+            throw e.error();
+        } catch (IOException e) {
+            throw S3Error.badRequest("IncompleteBody", "the request body ended early: " + e.getMessage());
+        }
+    }
+
+    private static Map<String, String> storedHeaders(HeaderMap headers) throws S3Error {
+        Map<String, String> stored = new TreeMap<>();
+        int userBytes = 0;
+        for (var values : headers) {
+            String name = values.getHeaderName().toString().toLowerCase(Locale.ROOT);
+            String value = values.getFirst();
+            if (name.equals("content-encoding")) {
+                value = withoutAwsChunked(value);
+            }
+            if (value == null || value.isEmpty()) {
+                continue;
+            }
+            if (name.startsWith(USER_METADATA)) {
+                userBytes += name.length() - USER_METADATA.length() + value.length();
+                stored.put(name, value);
+            } else if (STORED.contains(name)) {
+                stored.put(name, value);
+            }
+        }
+        if (userBytes > MAX_USER_METADATA) {
+            throw S3Error.badRequest("MetadataTooLarge", "Your metadata headers exceed the maximum allowed metadata size ("
+                    + MAX_USER_METADATA + " bytes)");
+        }
+        return stored;
+    }
+
+    /** aws-chunked is how the body was sent, not what it is. */
+    private static String withoutAwsChunked(String encoding) {
+        List<String> kept = new ArrayList<>();
+        for (String part : encoding.split(",")) {
+            if (!part.strip().equalsIgnoreCase("aws-chunked") && !part.isBlank()) {
+                kept.add(part.strip());
+            }
+        }
+        return String.join(",", kept);
+    }
+
+    /** The response-* query parameters of a (presigned) GET override the stored headers. */
+    private static void responseOverrides(S3Request request, HeaderMap out) {
+        for (String name : List.of("content-type", "content-language", "expires", "cache-control", "content-disposition",
+                "content-encoding")) {
+            String value = request.query().get("response-" + name);
+            if (value != null) {
+                out.put(new HttpString(name), value);
+            }
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out) throws IOException {
+        byte[] buffer = new byte[BUFFER_BYTES];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
+        }
+        out.flush();
+    }
+
+    static String quoted(String md5Hex) {
+        return "\"" + md5Hex + "\"";
+    }
+}

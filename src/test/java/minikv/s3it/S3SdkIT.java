@@ -1,0 +1,229 @@
+package minikv.s3it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import minikv.testing.Cluster;
+import minikv.testing.Http;
+import minikv.testing.S3Endpoint;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The S3 endpoint through the AWS SDK for Java v2, unmodified, against a real cluster. */
+class S3SdkIT {
+
+    @TempDir
+    static Path dir;
+    private static Cluster cluster;
+    private static S3Endpoint s3;
+    private static S3Client client;
+
+    @BeforeAll
+    static void start() {
+        s3 = S3Endpoint.in(dir);
+        cluster = Cluster.start(dir, 3, s3.options("--replicas", "2"));
+        client = s3.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aBucketIsMadeListedAndDeletedOnlyWhenEmpty() {
+        client.createBucket(b -> b.bucket("life"));
+        assertEquals("BucketAlreadyOwnedByYou", code(() -> client.createBucket(b -> b.bucket("life"))));
+        client.headBucket(b -> b.bucket("life"));
+        assertTrue(client.listBuckets().buckets().stream().anyMatch(b -> b.name().equals("life")
+                && b.creationDate() != null));
+        assertEquals("", client.getBucketLocation(b -> b.bucket("life")).locationConstraintAsString());
+
+        client.putObject(b -> b.bucket("life").key("one"), RequestBody.fromString("x"));
+        assertEquals("BucketNotEmpty", code(() -> client.deleteBucket(b -> b.bucket("life"))));
+        client.deleteObject(b -> b.bucket("life").key("one"));
+        client.deleteBucket(b -> b.bucket("life"));
+        assertEquals(404, status(() -> client.headBucket(b -> b.bucket("life"))));
+        assertEquals("NoSuchBucket", code(() -> client.putObject(b -> b.bucket("life").key("two"), RequestBody.fromString("y"))));
+    }
+
+    @Test
+    void anObjectComesBackWithItsMd5ETagHeadersAndMetadataAndIsTheNativeKey() throws Exception {
+        client.createBucket(b -> b.bucket("objects"));
+        byte[] value = "hello through S3\n".getBytes(StandardCharsets.UTF_8);
+        String etag = client.putObject(b -> b.bucket("objects").key("dir/hello.txt").contentType("text/plain")
+                .cacheControl("max-age=60").metadata(Map.of("owner", "zoe")), RequestBody.fromBytes(value)).eTag();
+        assertEquals("\"" + md5(value) + "\"", etag);
+
+        ResponseBytes<GetObjectResponse> got = client.getObjectAsBytes(b -> b.bucket("objects").key("dir/hello.txt"));
+        assertArrayEquals(value, got.asByteArray());
+        assertEquals("text/plain", got.response().contentType());
+        assertEquals("max-age=60", got.response().cacheControl());
+        assertEquals(Map.of("owner", "zoe"), got.response().metadata());
+        assertEquals(etag, got.response().eTag());
+
+        HeadObjectResponse head = client.headObject(b -> b.bucket("objects").key("dir/hello.txt"));
+        assertEquals(value.length, head.contentLength());
+        assertTrue(Duration.between(head.lastModified(), java.time.Instant.now()).abs().toMinutes() < 5);
+        assertArrayEquals(value, cluster.read("/objects/dir/hello.txt"), "the same value through the native API");
+    }
+
+    @Test
+    void aLargeObjectStreamsBothWaysAndRangesAreServed() throws Exception {
+        client.createBucket(b -> b.bucket("large"));
+        byte[] value = new byte[24 << 20];
+        new Random(7).nextBytes(value);
+        client.putObject(b -> b.bucket("large").key("blob"), RequestBody.fromBytes(value));
+        assertArrayEquals(value, client.getObjectAsBytes(b -> b.bucket("large").key("blob")).asByteArray());
+
+        ResponseBytes<GetObjectResponse> range = client.getObjectAsBytes(b -> b.bucket("large").key("blob").range("bytes=100-199"));
+        assertArrayEquals(java.util.Arrays.copyOfRange(value, 100, 200), range.asByteArray());
+        assertEquals("bytes 100-199/" + value.length, range.response().contentRange());
+        assertEquals("InvalidRange", code(() -> client.getObject(b -> b.bucket("large").key("blob")
+                .range("bytes=" + value.length + "-"))));
+    }
+
+    @Test
+    void conditionalRequestsAnswer304And412() {
+        client.createBucket(b -> b.bucket("conditions"));
+        String etag = client.putObject(b -> b.bucket("conditions").key("k"), RequestBody.fromString("v1")).eTag();
+        assertEquals(304, status(() -> client.getObject(b -> b.bucket("conditions").key("k").ifNoneMatch(etag))));
+        assertEquals(412, status(() -> client.getObject(b -> b.bucket("conditions").key("k").ifMatch("\"nope\""))));
+        assertEquals("v1", client.getObjectAsBytes(b -> b.bucket("conditions").key("k").ifMatch(etag)).asUtf8String());
+        assertEquals(412, status(() -> client.putObject(b -> b.bucket("conditions").key("k").ifNoneMatch("*"),
+                RequestBody.fromString("v2"))));
+        assertEquals("v1", client.getObjectAsBytes(b -> b.bucket("conditions").key("k")).asUtf8String(), "unchanged");
+    }
+
+    @Test
+    void listingsPageThroughPrefixesAndDelimiters() {
+        client.createBucket(b -> b.bucket("listing"));
+        for (String key : List.of("a/1", "a/2", "b/x/1", "b/y", "c", "d e+f")) {
+            client.putObject(b -> b.bucket("listing").key(key), RequestBody.fromString(key));
+        }
+        ListObjectsV2Response all = client.listObjectsV2(b -> b.bucket("listing"));
+        assertEquals(List.of("a/1", "a/2", "b/x/1", "b/y", "c", "d e+f"), all.contents().stream().map(S3Object::key).toList());
+        assertEquals(5L, all.contents().get(2).size(), "each value is its key");
+
+        ListObjectsV2Response rolled = client.listObjectsV2(b -> b.bucket("listing").delimiter("/"));
+        assertEquals(List.of("a/", "b/"), rolled.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+        assertEquals(List.of("c", "d e+f"), rolled.contents().stream().map(S3Object::key).toList());
+
+        List<String> paged = new ArrayList<>();
+        client.listObjectsV2Paginator(b -> b.bucket("listing").maxKeys(2).delimiter("/")).forEach(page -> {
+            page.commonPrefixes().forEach(p -> paged.add(p.prefix()));
+            page.contents().forEach(o -> paged.add(o.key()));
+        });
+        assertEquals(List.of("a/", "b/", "c", "d e+f"), paged);
+
+        ListObjectsV2Response underB = client.listObjectsV2(b -> b.bucket("listing").prefix("b/").delimiter("/"));
+        assertEquals(List.of("b/x/"), underB.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
+        assertEquals(List.of("b/y"), underB.contents().stream().map(S3Object::key).toList());
+
+        List<String> v1 = new ArrayList<>();
+        String marker = "";
+        for (boolean more = true; more; ) {
+            String from = marker;
+            var page = client.listObjects(b -> b.bucket("listing").maxKeys(4).marker(from));
+            page.contents().forEach(o -> v1.add(o.key()));
+            more = page.isTruncated();
+            marker = v1.get(v1.size() - 1);
+        }
+        assertEquals(all.contents().stream().map(S3Object::key).toList(), v1, "ListObjects v1, paged by marker");
+    }
+
+    @Test
+    void deleteObjectsRemovesEachKeyAndQuietSaysOnlyFailures() {
+        client.createBucket(b -> b.bucket("deletes"));
+        for (String key : List.of("x", "y", "z")) {
+            client.putObject(b -> b.bucket("deletes").key(key), RequestBody.fromString(key));
+        }
+        DeleteObjectsResponse loud = client.deleteObjects(b -> b.bucket("deletes").delete(Delete.builder()
+                .objects(ObjectIdentifier.builder().key("x").build(), ObjectIdentifier.builder().key("never").build()).build()));
+        assertEquals(List.of("x", "never"), loud.deleted().stream().map(d -> d.key()).toList());
+        DeleteObjectsResponse quiet = client.deleteObjects(b -> b.bucket("deletes").delete(Delete.builder().quiet(true)
+                .objects(ObjectIdentifier.builder().key("y").build()).build()));
+        assertTrue(quiet.deleted().isEmpty() && quiet.errors().isEmpty());
+        assertEquals(List.of("z"), client.listObjectsV2(b -> b.bucket("deletes")).contents().stream().map(S3Object::key).toList());
+        assertEquals("NoSuchKey", code(() -> client.getObject(b -> b.bucket("deletes").key("x"))));
+    }
+
+    @Test
+    void anEmptyObjectIsStored() {
+        client.createBucket(b -> b.bucket("empty"));
+        client.putObject(b -> b.bucket("empty").key("folder/"), RequestBody.empty());
+        assertEquals(0, client.getObjectAsBytes(b -> b.bucket("empty").key("folder/")).asByteArray().length);
+        assertEquals(0L, client.headObject(b -> b.bucket("empty").key("folder/")).contentLength());
+    }
+
+    @Test
+    void aBadSignatureStoresNothingAndAPresignedGetWorks() {
+        client.createBucket(b -> b.bucket("auth"));
+        try (S3Client wrong = S3Client.builder().endpointOverride(java.net.URI.create(s3.url()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Endpoint.ACCESS_KEY, "guess")))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build()) {
+            assertEquals("SignatureDoesNotMatch", code(() -> wrong.putObject(b -> b.bucket("auth").key("k"),
+                    RequestBody.fromString("no"))));
+        }
+        assertEquals("NoSuchKey", code(() -> client.getObject(b -> b.bucket("auth").key("k"))));
+        assertEquals(403, Http.get(s3.url() + "/auth/k").statusCode(), "anonymous");
+
+        client.putObject(b -> b.bucket("auth").key("shared"), RequestBody.fromString("presigned"));
+        String url;
+        try (var presigner = s3.presigner()) {
+            url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+                    .getObjectRequest(g -> g.bucket("auth").key("shared"))).url().toString();
+        }
+        HttpResponse<byte[]> get = Http.get(url);
+        assertEquals(200, get.statusCode());
+        assertEquals("presigned", new String(get.body(), StandardCharsets.UTF_8));
+        assertFalse(url.contains("X-Amz-Signature=0"));
+    }
+
+    private static String code(Runnable call) {
+        return assertThrows(S3Exception.class, call::run).awsErrorDetails().errorCode();
+    }
+
+    private static int status(Runnable call) {
+        return assertThrows(S3Exception.class, call::run).statusCode();
+    }
+
+    private static String md5(byte[] value) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(value));
+    }
+}
