@@ -154,7 +154,7 @@ public final class IndexServer implements AutoCloseable {
             S3Buckets buckets = new S3Buckets(store, claims, put, eraser);
             S3Objects objects = new S3Objects(store, claims, put, eraser, volumes, buckets, config.volumeTimeout());
             S3Front s3Front = new S3Front(new SigV4(s3.credentials(), Clock.systemUTC()), s3.domain(), buckets, objects,
-                    new S3Listing(store, buckets, objects));
+                    new S3Listing(store, buckets, objects), new S3Multipart(store, claims, put, eraser, objects, buckets));
             this.s3InFlight = new GracefulShutdownHandler(ops.observe(bodyReading(s3Front, config.writeTimeout()),
                     new WrittenVolumes(placement)));
             builder.addHttpListener(s3.port(), config.bind(), s3InFlight);

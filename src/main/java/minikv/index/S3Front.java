@@ -29,8 +29,10 @@ final class S3Front implements HttpHandler {
     private final S3Buckets buckets;
     private final S3Objects objects;
     private final S3Listing listing;
+    private final S3Multipart multipart;
 
-    S3Front(SigV4 sigV4, String domain, S3Buckets buckets, S3Objects objects, S3Listing listing) {
+    S3Front(SigV4 sigV4, String domain, S3Buckets buckets, S3Objects objects, S3Listing listing, S3Multipart multipart) {
+        this.multipart = multipart;
         this.sigV4 = sigV4;
         this.domain = domain;
         this.buckets = buckets;
@@ -112,7 +114,7 @@ final class S3Front implements HttpHandler {
                 } else if (request.has("versioning")) {
                     buckets.versioning(request);
                 } else if (request.has("uploads")) {
-                    throw S3Error.notImplemented("ListMultipartUploads");
+                    multipart.listUploads(request);
                 } else if (request.has("versions")) {
                     listing.versions(request);
                 } else {
@@ -125,8 +127,19 @@ final class S3Front implements HttpHandler {
     }
 
     private void routeObject(S3Request request, String method) throws S3Error, HttpFailure {
-        if (request.has("uploadId") || request.has("uploads")) {
-            throw S3Error.notImplemented("multipart upload");
+        if (request.has("uploads") && method.equals("POST")) {
+            multipart.create(request);
+            return;
+        }
+        if (request.has("uploadId")) {
+            switch (method) {
+                case "PUT" -> multipart.uploadPart(request);
+                case "GET" -> multipart.listParts(request);
+                case "DELETE" -> multipart.abort(request);
+                case "POST" -> multipart.complete(request);
+                default -> throw new S3Error(405, "MethodNotAllowed", method + " is not allowed on an upload");
+            }
+            return;
         }
         switch (method) {
             case "PUT" -> {
@@ -156,5 +169,6 @@ final class S3Front implements HttpHandler {
 
     /** Query parameters that are arguments, not sub-resources. */
     private static final java.util.Set<String> ALLOWED = java.util.Set.of("prefix", "delimiter", "max-keys", "marker",
-            "continuation-token", "start-after", "encoding-type", "fetch-owner", "list-type", "x-id");
+            "continuation-token", "start-after", "encoding-type", "fetch-owner", "list-type", "x-id",
+            "key-marker", "version-id-marker", "upload-id-marker", "max-uploads", "part-number-marker", "max-parts");
 }

@@ -117,7 +117,7 @@ final class S3Listing {
         }
         xml.element("Key", q.encode(Arrays.copyOfRange(entry.key(), q.marker.length, entry.key().length)))
                 .element("LastModified", S3Time.iso(modified))
-                .element("ETag", record.md5Hex() == null ? null : S3Objects.quoted(record.md5Hex()))
+                .element("ETag", S3Objects.etagOf(record) == null ? null : S3Objects.quoted(S3Objects.etagOf(record)))
                 .element("Size", size).element("StorageClass", "STANDARD");
     }
 

@@ -35,6 +35,8 @@ final class S3Objects {
     private static final List<String> STORED = List.of("content-type", "content-disposition", "content-encoding",
             "content-language", "cache-control", "expires");
     private static final String USER_METADATA = "x-amz-meta-";
+    /** Record headers of minikv's own, never sent to clients. */
+    private static final String MINIKV_HEADERS = "x-minikv-";
     /** S3's limit on the x-amz-meta-* headers of one object, names and values together. */
     private static final int MAX_USER_METADATA = 2048;
     private static final int BUFFER_BYTES = 64 * 1024;
@@ -105,13 +107,13 @@ final class S3Objects {
             long modified = record.details().modifiedMillis() > 0 ? record.details().modifiedMillis()
                     : Math.max(0, S3Time.parseHttp(String.valueOf(answer.header("Last-Modified"))));
             int precondition = Preconditions.check(request.header("If-Match"), request.header("If-None-Match"),
-                    request.header("If-Modified-Since"), request.header("If-Unmodified-Since"), record.md5Hex(), modified);
+                    request.header("If-Modified-Since"), request.header("If-Unmodified-Since"), etagOf(record), modified);
             if (precondition == 412) {
                 throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold");
             }
             HeaderMap out = exchange.getResponseHeaders();
-            if (record.md5Hex() != null) {
-                out.put(ETAG, quoted(record.md5Hex()));
+            if (etagOf(record) != null) {
+                out.put(ETAG, quoted(etagOf(record)));
             }
             out.put(Headers.LAST_MODIFIED, S3Time.http(modified));
             if (precondition == 304) {
@@ -124,7 +126,11 @@ final class S3Objects {
             }
             out.put(Headers.ACCEPT_RANGES, "bytes");
             out.put(Headers.CONTENT_TYPE, "binary/octet-stream");
-            record.details().headers().forEach((name, value) -> out.put(new HttpString(name), value));
+            record.details().headers().forEach((name, value) -> {
+                if (!name.startsWith(MINIKV_HEADERS)) {
+                    out.put(new HttpString(name), value);
+                }
+            });
             responseOverrides(request, out);
             if (answer.header("Content-Range") != null) {
                 out.put(Headers.CONTENT_RANGE, answer.header("Content-Range"));
@@ -202,7 +208,7 @@ final class S3Objects {
      * The answer of one replica's volume, trying the others (from a random one on) if it is down
      * or fails; for HEAD of a record that knows its size, no volume at all.
      */
-    private Answer fetch(Key key, Record record, boolean head, String range) throws S3Error {
+    Answer fetch(Key key, Record record, boolean head, String range) throws S3Error {
         List<String> locations = new ArrayList<>(record.locations());
         java.util.Collections.rotate(locations, ThreadLocalRandom.current().nextInt(locations.size()));
         locations.sort((a, b) -> Boolean.compare(!volumes.health().isUp(a), !volumes.health().isUp(b)));
@@ -235,7 +241,7 @@ final class S3Objects {
         }
     }
 
-    private static Map<String, String> storedHeaders(HeaderMap headers) throws S3Error {
+    static Map<String, String> storedHeaders(HeaderMap headers) throws S3Error {
         Map<String, String> stored = new TreeMap<>();
         int userBytes = 0;
         for (var values : headers) {
@@ -289,6 +295,12 @@ final class S3Objects {
             out.write(buffer, 0, n);
         }
         out.flush();
+    }
+
+    /** A multipart object's ETag (see {@link S3Multipart}), else the md5, else null. */
+    static String etagOf(Record record) {
+        String multipart = record.details().headers().get(S3Multipart.ETAG);
+        return multipart != null ? multipart : record.md5Hex();
     }
 
     static String quoted(String md5Hex) {

@@ -48,6 +48,7 @@ class S3ClientsIT {
         write(tree.resolve("sub/b.bin"), bytes(random, 3 << 20));
         write(tree.resolve("sub/deeper/c d+e.txt"), "spaces and plus\n".getBytes());
         write(tree.resolve("empty"), new byte[0]);
+        write(tree.resolve("big.bin"), bytes(random, 20 << 20)); // past awscli's 8 MiB: a multipart upload
         for (int i = 0; i < 20; i++) {
             write(tree.resolve("many/" + i), bytes(random, random.nextInt(5000) + 1));
         }

@@ -215,6 +215,67 @@ class S3SdkIT {
         assertFalse(url.contains("X-Amz-Signature=0"));
     }
 
+    @Test
+    void aMultipartUploadSurvivesAnIndexRestartAndCompletesToOneObject() throws Exception {
+        client.createBucket(b -> b.bucket("multi"));
+        byte[] value = new byte[(10 << 20) + 3];
+        new Random(3).nextBytes(value);
+        String id = client.createMultipartUpload(b -> b.bucket("multi").key("big").contentType("video/x-test")).uploadId();
+        List<software.amazon.awssdk.services.s3.model.CompletedPart> done = new ArrayList<>();
+        done.add(part(id, 1, java.util.Arrays.copyOfRange(value, 0, 5 << 20)));
+        assertEquals(List.of(id), client.listMultipartUploads(b -> b.bucket("multi")).uploads().stream()
+                .map(u -> u.uploadId()).toList());
+
+        cluster.stopIndex();
+        cluster.startIndex();
+
+        done.add(part(id, 2, java.util.Arrays.copyOfRange(value, 5 << 20, 10 << 20)));
+        done.add(part(id, 3, java.util.Arrays.copyOfRange(value, 10 << 20, value.length)));
+        assertEquals(List.of(1, 2, 3), client.listParts(b -> b.bucket("multi").key("big").uploadId(id)).parts().stream()
+                .map(p -> p.partNumber()).toList());
+        String etag = client.completeMultipartUpload(b -> b.bucket("multi").key("big").uploadId(id)
+                .multipartUpload(m -> m.parts(done))).eTag();
+        assertTrue(etag.endsWith("-3\""), etag);
+
+        ResponseBytes<GetObjectResponse> got = client.getObjectAsBytes(b -> b.bucket("multi").key("big"));
+        assertArrayEquals(value, got.asByteArray());
+        assertEquals(etag, got.response().eTag());
+        assertEquals("video/x-test", got.response().contentType());
+        assertEquals("NoSuchUpload", code(() -> client.listParts(b -> b.bucket("multi").key("big").uploadId(id))));
+        assertEquals(List.of(), cluster.replicaFiles("/.minikv-multipart/multi/" + id + "/00001"), "the parts are gone");
+    }
+
+    @Test
+    void aMultipartUploadChecksItsPartsAndAnAbortRemovesThem() {
+        client.createBucket(b -> b.bucket("multi-checks"));
+        String id = client.createMultipartUpload(b -> b.bucket("multi-checks").key("k")).uploadId();
+        var small = part(id, "multi-checks", 1, new byte[100]);
+        var last = part(id, "multi-checks", 2, new byte[100]);
+        assertEquals("EntityTooSmall", code(() -> client.completeMultipartUpload(b -> b.bucket("multi-checks").key("k")
+                .uploadId(id).multipartUpload(m -> m.parts(small, last)))));
+        assertEquals("InvalidPartOrder", code(() -> client.completeMultipartUpload(b -> b.bucket("multi-checks").key("k")
+                .uploadId(id).multipartUpload(m -> m.parts(last, small)))));
+        var wrong = software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(1).eTag("\"00\"").build();
+        assertEquals("InvalidPart", code(() -> client.completeMultipartUpload(b -> b.bucket("multi-checks").key("k")
+                .uploadId(id).multipartUpload(m -> m.parts(wrong)))));
+        client.abortMultipartUpload(b -> b.bucket("multi-checks").key("k").uploadId(id));
+        assertEquals("NoSuchUpload", code(() -> client.uploadPart(b -> b.bucket("multi-checks").key("k").uploadId(id)
+                .partNumber(3), RequestBody.fromString("late"))));
+        assertEquals("NoSuchKey", code(() -> client.getObject(b -> b.bucket("multi-checks").key("k"))));
+        assertTrue(client.listMultipartUploads(b -> b.bucket("multi-checks")).uploads().isEmpty());
+    }
+
+    private static software.amazon.awssdk.services.s3.model.CompletedPart part(String id, int number, byte[] bytes) {
+        return part(id, "multi", number, bytes);
+    }
+
+    private static software.amazon.awssdk.services.s3.model.CompletedPart part(String id, String bucket, int number,
+            byte[] bytes) {
+        String etag = client.uploadPart(b -> b.bucket(bucket).key(bucket.equals("multi") ? "big" : "k").uploadId(id)
+                .partNumber(number), RequestBody.fromBytes(bytes)).eTag();
+        return software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(number).eTag(etag).build();
+    }
+
     private static String code(Runnable call) {
         return assertThrows(S3Exception.class, call::run).awsErrorDetails().errorCode();
     }

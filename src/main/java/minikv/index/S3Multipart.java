@@ -1,0 +1,319 @@
+package minikv.index;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import minikv.s3.Payload;
+import minikv.s3.S3Error;
+import minikv.s3.S3Time;
+import minikv.s3.S3Xml;
+import minikv.s3.S3XmlInput;
+import minikv.store.IndexStore;
+import minikv.store.Record;
+
+/**
+ * Multipart uploads, kept on the volumes like everything else, so that an upload survives an
+ * index restart and {@code rebuild}: the upload is the key {@code /.minikv-multipart/BUCKET/ID},
+ * whose record holds the object's key and headers (and whose value says them again, as text),
+ * and part N is the key {@code /.minikv-multipart/BUCKET/ID/0000N}. No S3 bucket can be named
+ * {@code .minikv-multipart}. Complete streams the parts, in order, from the volumes into one
+ * new value through {@link PutHandler} (all or nothing), then erases them.
+ */
+final class S3Multipart {
+
+    static final String NAMESPACE = "/.minikv-multipart/";
+    /** The record header that names an upload's object. */
+    private static final String OBJECT_KEY = "x-minikv-upload-key";
+    /** The record header of a multipart object's ETag (the md5 of its parts' md5s, then -N). */
+    static final String ETAG = "x-minikv-etag";
+    private static final long MIN_PART = 5L << 20;
+    private static final int MAX_PARTS = 10_000;
+    private static final int MAX_COMPLETE_BODY = 4 << 20;
+
+    private final IndexStore store;
+    private final KeyClaims claims;
+    private final PutHandler put;
+    private final Eraser eraser;
+    private final S3Objects objects;
+    private final S3Buckets buckets;
+
+    S3Multipart(IndexStore store, KeyClaims claims, PutHandler put, Eraser eraser, S3Objects objects, S3Buckets buckets) {
+        this.store = store;
+        this.claims = claims;
+        this.put = put;
+        this.eraser = eraser;
+        this.objects = objects;
+        this.buckets = buckets;
+    }
+
+    /** CreateMultipartUpload. */
+    void create(S3Request request) throws S3Error, HttpFailure {
+        buckets.require(request.address().bucket());
+        Key object = request.objectKey();
+        String id = UUID.randomUUID().toString().replace("-", "");
+        Map<String, String> headers = new TreeMap<>(S3Objects.storedHeaders(request.exchange().getRequestHeaders()));
+        String s3Key = s3Key(object, request.address().bucket());
+        headers.put(OBJECT_KEY, s3Key);
+        StringBuilder text = new StringBuilder("minikv multipart upload of ").append(s3Key).append('\n');
+        headers.forEach((name, value) -> text.append(name).append(": ").append(value).append('\n'));
+        byte[] value = text.toString().getBytes(StandardCharsets.UTF_8);
+        S3Objects.drain(request);
+        Key upload = uploadKey(request.address().bucket(), id);
+        writeNew(upload, new PutHandler.Value(new ByteArrayInputStream(value), value.length, null, true, false, headers));
+        S3Answers.xml(request.exchange(), 200, new S3Xml("InitiateMultipartUploadResult")
+                .element("Bucket", request.address().bucket()).element("Key", s3Key).element("UploadId", id)
+                .end("InitiateMultipartUploadResult"));
+    }
+
+    /** UploadPart: a part sent again replaces the one before. */
+    void uploadPart(S3Request request) throws S3Error, HttpFailure {
+        Key upload = requireUpload(request);
+        int number = partNumber(request.query().get("partNumber"));
+        if (request.header("x-amz-copy-source") != null) {
+            throw S3Error.notImplemented("UploadPartCopy");
+        }
+        var exchange = request.exchange();
+        long length = Payload.length(request.auth(), request.headers(), exchange.getRequestContentLength());
+        if (length < 0) {
+            throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
+        }
+        InputStream body = Payload.open(exchange.getInputStream(), request.auth(), request.headers());
+        Key part = partKey(upload, number);
+        Record live;
+        try (KeyClaims.Claim claim = claims.tryClaim(part)) {
+            if (claim == null) {
+                throw new S3Error(409, "OperationAborted", "part " + number + " is being uploaded by another request");
+            }
+            Record old = store.get(part.bytes());
+            if (old != null) {
+                eraser.erase(part, old);
+            }
+            live = put.put(part, new PutHandler.Value(body, length, null, true, true, Map.of()));
+        }
+        exchange.getResponseHeaders().put(new io.undertow.util.HttpString("ETag"), S3Objects.quoted(live.md5Hex()));
+        S3Answers.empty(exchange, 200);
+    }
+
+    /** ListParts. */
+    void listParts(S3Request request) throws S3Error {
+        Key upload = requireUpload(request);
+        String marker = request.query().getOrDefault("part-number-marker", "0");
+        int after = marker.isEmpty() ? 0 : partNumberOrZero(marker);
+        int max = Math.min(1000, partNumberOrZero(request.query().getOrDefault("max-parts", "1000")));
+        List<Part> parts = parts(upload);
+        S3Xml xml = new S3Xml("ListPartsResult").element("Bucket", request.address().bucket())
+                .element("Key", s3Key(request.objectKey(), request.address().bucket()))
+                .element("UploadId", request.query().get("uploadId")).element("PartNumberMarker", after)
+                .element("StorageClass", "STANDARD").element("MaxParts", max);
+        List<Part> page = parts.stream().filter(p -> p.number > after).limit(max).toList();
+        boolean truncated = parts.stream().filter(p -> p.number > after).count() > page.size();
+        if (!page.isEmpty()) {
+            xml.element("NextPartNumberMarker", page.get(page.size() - 1).number);
+        }
+        xml.element("IsTruncated", truncated);
+        for (Part p : page) {
+            xml.open("Part").element("PartNumber", p.number).element("LastModified", S3Time.iso(p.record.details().modifiedMillis()))
+                    .element("ETag", S3Objects.quoted(p.record.md5Hex())).element("Size", p.record.details().size()).close("Part");
+        }
+        S3Answers.xml(request.exchange(), 200, xml.end("ListPartsResult"));
+    }
+
+    /** ListMultipartUploads of a bucket (at most 1,000: minikv does not page them yet). */
+    void listUploads(S3Request request) throws S3Error {
+        String bucket = request.address().bucket();
+        buckets.require(bucket);
+        byte[] prefix = (NAMESPACE + bucket + "/").getBytes(StandardCharsets.UTF_8);
+        S3Xml xml = new S3Xml("ListMultipartUploadsResult").element("Bucket", bucket).element("KeyMarker", "")
+                .element("UploadIdMarker", "").element("MaxUploads", 1000).element("IsTruncated", false);
+        int[] count = {0};
+        try (IndexStore.Snapshot snapshot = store.snapshot()) {
+            snapshot.scanRecords(prefix, prefix, Record.State.LIVE, (key, record) -> {
+                String id = new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
+                if (id.indexOf('/') < 0 && record.details().headers().containsKey(OBJECT_KEY)) {
+                    xml.open("Upload").element("Key", record.details().headers().get(OBJECT_KEY)).element("UploadId", id)
+                            .element("Initiated", S3Time.iso(record.details().modifiedMillis()))
+                            .element("StorageClass", "STANDARD").close("Upload");
+                }
+                return ++count[0] < 1000;
+            });
+        }
+        S3Answers.xml(request.exchange(), 200, xml.end("ListMultipartUploadsResult"));
+    }
+
+    /** AbortMultipartUpload: its parts go, then the upload. */
+    void abort(S3Request request) throws S3Error, HttpFailure {
+        Key upload = requireUpload(request);
+        eraseUpload(upload);
+        S3Answers.empty(request.exchange(), 204);
+    }
+
+    /** CompleteMultipartUpload: the parts named, in order, become the object. */
+    void complete(S3Request request) throws S3Error, HttpFailure {
+        Key upload = requireUpload(request);
+        Record uploadRecord = store.get(upload.bytes());
+        List<Part> chosen = chosenParts(request, parts(upload));
+        long length = 0;
+        MessageDigest md5s;
+        try {
+            md5s = MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every JDK", e);
+        }
+        for (Part p : chosen) {
+            length += p.record.details().size();
+            md5s.update(HexFormat.of().parseHex(p.record.md5Hex()));
+        }
+        String etag = HexFormat.of().formatHex(md5s.digest()) + "-" + chosen.size();
+        Map<String, String> headers = new TreeMap<>(uploadRecord.details().headers());
+        headers.remove(OBJECT_KEY);
+        headers.put(ETAG, etag);
+        Key object = request.objectKey();
+        try (InputStream body = new PartsInput(objects, chosen)) {
+            writeNew(object, new PutHandler.Value(body, length, null, true, true, headers));
+        } catch (IOException e) {
+            throw new S3Error(500, "InternalError", "reading the parts: " + e.getMessage());
+        }
+        eraseUpload(upload);
+        S3Answers.xml(request.exchange(), 200, new S3Xml("CompleteMultipartUploadResult")
+                .element("Location", "/" + request.address().bucket() + "/" + s3Key(object, request.address().bucket()))
+                .element("Bucket", request.address().bucket()).element("Key", s3Key(object, request.address().bucket()))
+                .element("ETag", S3Objects.quoted(etag)).end("CompleteMultipartUploadResult"));
+    }
+
+    /** The parts the Complete body lists, checked against those uploaded. */
+    private List<Part> chosenParts(S3Request request, List<Part> uploaded) throws S3Error {
+        byte[] body;
+        try (InputStream in = Payload.open(request.exchange().getInputStream(), request.auth(), request.headers())) {
+            body = in.readNBytes(MAX_COMPLETE_BODY);
+        } catch (minikv.s3.BodyRejected e) {
+            throw e.error();
+        } catch (IOException e) {
+            throw S3Error.badRequest("IncompleteBody", "the request body ended early: " + e.getMessage());
+        }
+        List<S3XmlInput> listed = S3XmlInput.parse(body, "CompleteMultipartUpload").children("Part");
+        if (listed.isEmpty()) {
+            throw S3Error.badRequest("MalformedXML", "You must specify at least one part");
+        }
+        Map<Integer, Part> byNumber = new TreeMap<>();
+        uploaded.forEach(p -> byNumber.put(p.number, p));
+        List<Part> chosen = new ArrayList<>();
+        int previous = 0;
+        for (S3XmlInput part : listed) {
+            int number = partNumberOrZero(String.valueOf(part.text("PartNumber")).strip());
+            if (number <= previous) {
+                throw S3Error.badRequest("InvalidPartOrder", "The list of parts was not in ascending order.");
+            }
+            previous = number;
+            Part found = byNumber.get(number);
+            String etag = String.valueOf(part.text("ETag")).strip().replace("\"", "");
+            if (found == null || !found.record.md5Hex().equals(etag)) {
+                throw S3Error.badRequest("InvalidPart", "One or more of the specified parts could not be found: part "
+                        + number);
+            }
+            chosen.add(found);
+        }
+        for (int i = 0; i < chosen.size() - 1; i++) {
+            if (chosen.get(i).record.details().size() < MIN_PART) {
+                throw S3Error.badRequest("EntityTooSmall", "Your proposed upload is smaller than the minimum allowed size:"
+                        + " part " + chosen.get(i).number + " has " + chosen.get(i).record.details().size()
+                        + " bytes, and every part but the last needs 5 MiB");
+            }
+        }
+        return chosen;
+    }
+
+    /** One uploaded part: its number, key and record. */
+    record Part(int number, Key key, Record record) {}
+
+    private List<Part> parts(Key upload) {
+        byte[] prefix = (upload.text() + "/").getBytes(StandardCharsets.UTF_8);
+        List<Part> parts = new ArrayList<>();
+        try (IndexStore.Snapshot snapshot = store.snapshot()) {
+            snapshot.scanRecords(prefix, prefix, Record.State.LIVE, (key, record) -> {
+                String number = new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
+                parts.add(new Part(partNumberOrZero(number), Key.fromStored(key), record));
+                return parts.size() <= MAX_PARTS;
+            });
+        }
+        return parts;
+    }
+
+    private void eraseUpload(Key upload) throws HttpFailure {
+        for (Part p : parts(upload)) {
+            try (KeyClaims.Claim claim = claims.tryClaim(p.key)) {
+                if (claim != null) {
+                    eraser.erase(p.key, p.record);
+                }
+            }
+        }
+        try (KeyClaims.Claim claim = claims.tryClaim(upload)) {
+            Record record = store.get(upload.bytes());
+            if (claim != null && record != null) {
+                eraser.erase(upload, record);
+            }
+        }
+    }
+
+    /** Writes a key that must not exist yet: an object (replacing one is not supported yet) or an upload. */
+    private void writeNew(Key key, PutHandler.Value value) throws S3Error, HttpFailure {
+        try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+            if (claim == null) {
+                throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
+            }
+            Record old = store.get(key.bytes());
+            if (old != null && old.state() == Record.State.LIVE) {
+                throw S3Error.notImplemented("replacing an existing object (DELETE it first)");
+            }
+            put.put(key, value);
+        }
+    }
+
+    /** The upload the request's uploadId names, for the request's bucket and key. */
+    private Key requireUpload(S3Request request) throws S3Error {
+        String id = request.query().get("uploadId");
+        Key upload = id == null || !id.matches("[0-9a-f]{32}") ? null : uploadKey(request.address().bucket(), id);
+        Record record = upload == null ? null : store.get(upload.bytes());
+        if (record == null || record.state() != Record.State.LIVE
+                || !s3Key(request.objectKey(), request.address().bucket()).equals(record.details().headers().get(OBJECT_KEY))) {
+            throw new S3Error(404, "NoSuchUpload", "The specified multipart upload does not exist: " + id);
+        }
+        return upload;
+    }
+
+    static Key uploadKey(String bucket, String id) {
+        return Key.fromStored((NAMESPACE + bucket + "/" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Key partKey(Key upload, int number) {
+        return Key.fromStored(String.format("%s/%05d", upload.text(), number).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The S3 key of {@code object}, the minikv key {@code /bucket/KEY}. */
+    static String s3Key(Key object, String bucket) {
+        return object.text().substring(bucket.length() + 2);
+    }
+
+    private static int partNumber(String text) throws S3Error {
+        int n = partNumberOrZero(text == null ? "" : text);
+        if (n < 1 || n > MAX_PARTS) {
+            throw S3Error.badRequest("InvalidArgument", "Part number must be an integer between 1 and " + MAX_PARTS);
+        }
+        return n;
+    }
+
+    private static int partNumberOrZero(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}
