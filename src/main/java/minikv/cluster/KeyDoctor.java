@@ -279,10 +279,13 @@ public final class KeyDoctor {
     }
 
     private static boolean unsettled(Record record) {
-        return record.state() == Record.State.PENDING || record.state() == Record.State.DELETING;
+        return record.unsettled();
     }
 
     private static String unfinished(Record record) {
+        if (record.next() != null) {
+            return "replace (repair rolls it " + (record.nextComplete() ? "forward)" : "back)");
+        }
         return record.state() == Record.State.PENDING ? "write (repair rolls it back)" : "delete (repair finishes it)";
     }
 
@@ -296,6 +299,9 @@ public final class KeyDoctor {
     private KeyReport settle(byte[] key, Record record) {
         if (!store.adopt(key, record)) {
             return KeyReport.failed("another index process is writing or deleting it right now");
+        }
+        if (record.next() != null) {
+            return settleReplace(key, record);
         }
         Record replaced = record.replacing();
         String failure = replaced == null ? null : unlinkedNamesBack(key, record.locations(), replaced.locations());
@@ -323,6 +329,28 @@ public final class KeyDoctor {
         }
         return new KeyReport(KeyReport.Kind.REPAIRED, record.state() == Record.State.PENDING
                 ? "rolled back an unfinished write" : "finished an unfinished delete");
+    }
+
+    /** As the index's Eraser does: a complete new value renamed over the old, or an incomplete one deleted. */
+    private KeyReport settleReplace(byte[] key, Record record) {
+        boolean forward = record.nextComplete();
+        for (String location : record.locations()) {
+            String unlinked = ReplicaName.url(location, key, true);
+            try {
+                if (forward) {
+                    client.move(unlinked, ReplicaName.path(location, key, false)); // false: moved already
+                } else {
+                    client.delete(unlinked);
+                }
+            } catch (IOException e) {
+                return KeyReport.failed("cannot settle its unfinished replace: " + e.getMessage());
+            }
+        }
+        Record left = forward ? record.next() : record.withState(Record.State.LIVE);
+        if (!store.compareAndSet(key, record, left)) {
+            return KeyReport.failed("another index process changed it meanwhile");
+        }
+        return new KeyReport(KeyReport.Kind.REPAIRED, forward ? "finished an unfinished replace" : "rolled back an unfinished replace");
     }
 
     /**

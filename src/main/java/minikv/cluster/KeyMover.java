@@ -62,8 +62,9 @@ public final class KeyMover {
         if (record == null) {
             return new KeyReport(KeyReport.Kind.ABSENT, "");
         }
-        if (record.state() != Record.State.LIVE && record.state() != Record.State.UNLINKED) {
-            return KeyReport.failed("its record is " + record.state() + " (an unfinished write or delete): verify --repair settles it");
+        if (record.unsettled()) {
+            return KeyReport.failed("its record is " + record.state() + (record.next() != null ? " with a replace" : "")
+                    + " (an unfinished write or delete): verify --repair settles it");
         }
         MovePlan plan = MovePlan.of(record.locations(), placement.locations(key));
         if (plan.balanced()) {

@@ -14,6 +14,11 @@ import minikv.store.Record;
  * live one (the write renames them only after recording itself, so a crash may come between),
  * then deletes the live-name files the write may have made, then restores the unlinked record.
  *
+ * <p>A replace under way ({@link Record#next}) is rolled back while its new value may be
+ * incomplete (the files under the unlinked name go, then the record is the old one again) and
+ * rolled forward once it is whole (each file under the unlinked name is renamed over the live
+ * one, then the record is the next one).
+ *
  * <p>Each step changes the record only from the one read before it, and an unsettled record is
  * first {@link IndexStore#adopt adopted}: an index process sharing the store never settles a key
  * that another running process is writing (409 instead, see {@link KeyChanged}).
@@ -41,9 +46,10 @@ final class Eraser {
      * @throws KeyChanged if another index process changed the key meanwhile, or is changing it
      */
     void erase(Key key, Record record) throws HttpFailure {
-        if (record.state().unsettled()) {
+        if (record.unsettled()) {
             KeyChanged.adopt(store, key, record);
         }
+        boolean replacing = record.next() != null;
         if (record.replacing() != null) {
             record = rollBack(key, record);
         }
@@ -56,7 +62,7 @@ final class Eraser {
         }
         // A LIVE key's files all have their live name: RELINK renames before it records LIVE.
         // Any other state may have files under the unlinked name (see ReplicaName).
-        volumes.deleteAll(record.locations(), key.bytes(), true, state != Record.State.LIVE);
+        volumes.deleteAll(record.locations(), key.bytes(), true, state != Record.State.LIVE || replacing);
         // No sync needed: if a machine crash loses this, startup finds the key DELETING (or
         // PENDING) again and finishes erasing it.
         KeyChanged.swapUnsynced(store, key, deleting, null);
@@ -64,9 +70,26 @@ final class Eraser {
 
     /**
      * Settles an unfinished write or delete: a write over an unlinked value is rolled back to
-     * it, anything else erased. Returns the record left: the restored unlinked one, or null.
+     * it, a replace rolled back or forward, anything else erased. Returns the record left: the
+     * restored unlinked one, the live one a replace left, or null.
      */
     Record settle(Key key, Record unsettled) throws HttpFailure {
+        if (unsettled.next() != null) {
+            KeyChanged.adopt(store, key, unsettled);
+            requireKnownOutcomes(key);
+            Record left;
+            if (unsettled.nextComplete()) {
+                volumes.moveAll(unsettled.locations(), key.bytes(), false); // a file already moved answers 404
+                left = unsettled.next();
+            } else {
+                volumes.deleteAll(unsettled.locations(), key.bytes(), false, true);
+                left = unsettled.withState(Record.State.LIVE); // the old record, without its next
+            }
+            // No sync needed: a machine crash that loses this brings back the record before it,
+            // synced, and settling it again does the same.
+            KeyChanged.swapUnsynced(store, key, unsettled, left);
+            return left;
+        }
         if (unsettled.replacing() != null) {
             KeyChanged.adopt(store, key, unsettled);
             return rollBack(key, unsettled);

@@ -54,6 +54,9 @@ final class LinkHandler extends KeyChangeHandler {
         if (record == null || record.state() != from) {
             throw new HttpFailure(404, "");
         }
+        if (record.next() != null) { // a replace left unfinished: its new value has the unlinked name
+            throw new HttpFailure(409, key + " is being replaced; the background settling finishes that first");
+        }
         if (to == State.UNLINKED) {
             if (key.tooLongToWrite()) { // adopted from minikeyvalue, which allows 6 bytes more
                 throw key.tooLongToWriteFailure("UNLINK (DELETE it instead)");

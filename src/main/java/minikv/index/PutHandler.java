@@ -88,7 +88,8 @@ final class PutHandler extends KeyChangeHandler {
             throw new HttpFailure(411, "a PUT needs a body, with a Content-Length or chunked");
         }
         put(key, new Value(exchange.getInputStream(), length,
-                contentMd5(exchange.getRequestHeaders().getFirst(Headers.CONTENT_MD5)), computeMd5, false, Map.of()));
+                contentMd5(exchange.getRequestHeaders().getFirst(Headers.CONTENT_MD5)), computeMd5, Rules.MINIKEYVALUE,
+                Map.of()));
         return 201;
     }
 
@@ -97,12 +98,20 @@ final class PutHandler extends KeyChangeHandler {
      *
      * @param length      its length, or -1 when unknown (chunked)
      * @param expectedMd5 the md5 it must have (its Content-MD5), or null
-     * @param md5          whether to compute its md5 and record it
-     * @param emptyAllowed whether an empty value is stored (S3) rather than refused (minikeyvalue's 411)
-     * @param headers      headers to record with it (S3's Content-Type, x-amz-meta-*...)
+     * @param md5     whether to compute its md5 and record it
+     * @param rules   minikeyvalue's (an empty value is refused, 411; a live one is kept, 403) or S3's
+     *                (an empty value is stored; a live one is replaced)
+     * @param headers headers to record with it (S3's Content-Type, x-amz-meta-*...)
      */
-    record Value(InputStream body, long length, byte[] expectedMd5, boolean md5, boolean emptyAllowed,
+    record Value(InputStream body, long length, byte[] expectedMd5, boolean md5, Rules rules,
                  Map<String, String> headers) {}
+
+    /** What a PUT may do that minikeyvalue's may not. */
+    enum Rules {
+        MINIKEYVALUE,
+        /** Empty values are stored, and a live value is replaced, atomically (see Record#next). */
+        S3
+    }
 
     /**
      * Stores {@code value} as {@code key}'s; the caller holds the key's claim.
@@ -115,16 +124,18 @@ final class PutHandler extends KeyChangeHandler {
         byte[] expectedMd5 = value.expectedMd5();
         eraser.requireKnownOutcomes(key);
         Record old = store.get(key.bytes());
-        if (old != null) {
-            switch (old.state()) {
-                case LIVE -> throw exists(key);
-                // Left by a request that failed half-way, or by a crash: null once settled, or
-                // the unlinked value that a failed write was replacing.
-                case PENDING, DELETING -> old = eraser.settle(key, old);
-                case UNLINKED -> { } // replaced, as in minikeyvalue
-            }
+        if (old != null && old.unsettled()) {
+            // Left by a request that failed half-way, or by a crash: once settled, null or the
+            // record the failed write was replacing (or, for a replace that rolled forward, its new one).
+            old = eraser.settle(key, old);
         }
-        List<String> targets = placement.locations(key.bytes());
+        boolean replace = old != null && old.state() == Record.State.LIVE;
+        if (replace && value.rules() != Rules.S3) {
+            throw exists(key);
+        }
+        // A replace writes where the value is, so that every replica's live name always holds
+        // the old value or the new one; an UNLINKED value is replaced as in minikeyvalue.
+        List<String> targets = replace ? old.locations() : placement.locations(key.bytes());
         VolumeHealth health = volumes.health();
         for (String target : targets) {
             if (!health.isUp(target)) {
@@ -136,7 +147,7 @@ final class PutHandler extends KeyChangeHandler {
         byte[] first = new byte[BUFFER_BYTES];
         int firstLength = read(body, first, 0);
         boolean empty = firstLength < 0;
-        if (empty && !value.emptyAllowed()) {
+        if (empty && value.rules() != Rules.S3) {
             throw new HttpFailure(411, "the body is empty; nothing stored");
         }
         boolean large = firstLength == BUFFER_BYTES;
@@ -147,7 +158,8 @@ final class PutHandler extends KeyChangeHandler {
         HeldBack<HttpFailure> held = empty ? null : new HeldBack<>(first, firstLength, large,
                 md5 == null ? HeldBack.Digest.NONE : md5::update, (buffer, offset) -> read(body, buffer, offset));
 
-        Record pending = old == null ? Record.pending(targets) : Record.pendingOver(targets, old);
+        Record pending = replace ? old.withNext(Record.live(targets, null), false)
+                : old == null ? Record.pending(targets) : Record.pendingOver(targets, old);
         // Committed before any volume is touched, from the record read above: of two index
         // processes writing the key, one gets 409 here. A new key's needs no sync: a process
         // crash keeps it (startup rolls it back); a machine crash that loses it loses the
@@ -156,16 +168,17 @@ final class PutHandler extends KeyChangeHandler {
         // unlinked record while this PUT's files may sit under the live name.
         claim(key, old, pending);
         boolean replicasMayExist = false;
+        boolean rollsForward = false;
         Record live;
         try {
-            if (old != null) {
+            if (old != null && !replace) {
                 // Finishes an interrupted UNLINK where this PUT writes; a rollback from here on
                 // finishes it too (see Eraser).
                 renames.rename(key, shared(old.locations(), targets), true, false);
             }
             byte[] digest;
             long size;
-            try (ReplicaUpload upload = volumes.upload(targets, key.bytes(), empty ? 0 : length)) {
+            try (ReplicaUpload upload = volumes.upload(targets, key.bytes(), empty ? 0 : length, replace)) {
                 size = empty ? 0 : held.sendAllButLast(upload::write);
                 digest = md5 == null ? null : md5.digest();
                 if (expectedMd5 != null && !Arrays.equals(expectedMd5, digest)) {
@@ -179,12 +192,26 @@ final class PutHandler extends KeyChangeHandler {
                 upload.finish();
             }
             live = Record.live(targets, digest).withDetails(new Details(size, System.currentTimeMillis(), value.headers()));
+            if (replace) {
+                // Durable before any rename: from here a failure rolls the replace forward.
+                Record forward = old.withNext(live, true);
+                KeyChanged.swap(store, key, pending, forward);
+                pending = forward;
+                rollsForward = true;
+                volumes.moveAll(targets, key.bytes(), false); // each replica's new value over its old one
+            }
             KeyChanged.swap(store, key, pending, live);
         } catch (HttpFailure | RuntimeException e) {
-            rollBack(key, old, pending, replicasMayExist);
+            if (rollsForward) {
+                log.warn("PUT {} is written but not yet in place ({}); finishing it in the background", key, e.getMessage());
+                settler.settleLater(key);
+                throw new HttpFailure(503, "the new value of " + key + " is written whole and replaces the old one"
+                        + " shortly, but that could not be finished now: " + e.getMessage());
+            }
+            rollBack(key, old, pending, replicasMayExist || replace);
             throw e;
         }
-        if (old != null) {
+        if (old != null && !replace) {
             deleteStaleReplicas(key, old, targets);
         }
         return live;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLongArray;
 import minikv.http.Exchange;
 import minikv.http.OutcomeUnknown;
+import minikv.cluster.ReplicaName;
 import minikv.placement.Placement;
 
 /**
@@ -38,6 +39,8 @@ final class ReplicaUpload implements AutoCloseable {
     private final Volumes volumes;
     private final List<String> locations;
     private final byte[] key;
+    /** Written under the unlinked name: the new value of a replace (see Record#next). */
+    private final boolean unlinked;
     private final long length;
     /** The whole body of a small value, or null when it streams. */
     private final byte[] held;
@@ -49,7 +52,8 @@ final class ReplicaUpload implements AutoCloseable {
     private volatile VolumeFailure abandoned;
     private boolean finished;
 
-    private ReplicaUpload(Volumes volumes, List<String> locations, byte[] key, long length) {
+    private ReplicaUpload(Volumes volumes, List<String> locations, byte[] key, long length, boolean unlinked) {
+        this.unlinked = unlinked;
         this.volumes = volumes;
         this.locations = locations;
         this.key = key;
@@ -63,16 +67,18 @@ final class ReplicaUpload implements AutoCloseable {
      * Sends the request head to every location, unless the body is small enough to be held
      * and sent whole at {@link #finish}.
      *
-     * @param length the body's length, which the volumes are told up front; -1 to send it chunked
+     * @param length   the body's length, which the volumes are told up front; -1 to send it chunked
+     * @param unlinked write the file under the key's unlinked name rather than its live one
      */
-    static ReplicaUpload open(Volumes volumes, List<String> locations, byte[] key, long length) throws VolumeFailure {
-        ReplicaUpload upload = new ReplicaUpload(volumes, locations, key, length);
+    static ReplicaUpload open(Volumes volumes, List<String> locations, byte[] key, long length, boolean unlinked)
+            throws VolumeFailure {
+        ReplicaUpload upload = new ReplicaUpload(volumes, locations, key, length, unlinked);
         if (upload.held == null) {
             for (int i = 0; i < locations.size(); i++) {
                 try {
                     upload.busy(i);
                     upload.exchanges[i] = volumes.http().stream(Placement.volumeOf(locations.get(i)), "PUT",
-                            Placement.replicaPath(locations.get(i), key), length, STALL_LIMIT);
+                            ReplicaName.path(locations.get(i), key, unlinked), length, STALL_LIMIT);
                     upload.idle(i);
                 } catch (IOException e) {
                     upload.close();
@@ -120,7 +126,7 @@ final class ReplicaUpload implements AutoCloseable {
                 busy(i);
                 if (held != null) {
                     exchanges[i] = volumes.http().send(Placement.volumeOf(locations.get(i)), "PUT",
-                            Placement.replicaPath(locations.get(i), key), held, STALL_LIMIT);
+                            ReplicaName.path(locations.get(i), key, unlinked), held, STALL_LIMIT);
                 } else {
                     exchanges[i].endBody();
                 }

@@ -88,7 +88,7 @@ final class S3Buckets {
                 throw new S3Error(409, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded"
                         + " and you already own it.");
             }
-            put.put(key, new PutHandler.Value(new ByteArrayInputStream(MARKER), MARKER.length, null, true, false, Map.of()));
+            put.put(key, new PutHandler.Value(new ByteArrayInputStream(MARKER), MARKER.length, null, true, PutHandler.Rules.MINIKEYVALUE, Map.of()));
         }
         request.exchange().getResponseHeaders().put(io.undertow.util.Headers.LOCATION, "/" + request.address().bucket());
         S3Answers.empty(request.exchange(), 200);

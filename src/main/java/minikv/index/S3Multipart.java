@@ -67,7 +67,7 @@ final class S3Multipart {
         byte[] value = text.toString().getBytes(StandardCharsets.UTF_8);
         S3Objects.drain(request);
         Key upload = uploadKey(request.address().bucket(), id);
-        writeNew(upload, new PutHandler.Value(new ByteArrayInputStream(value), value.length, null, true, false, headers));
+        write(upload, new PutHandler.Value(new ByteArrayInputStream(value), value.length, null, true, PutHandler.Rules.MINIKEYVALUE, headers));
         S3Answers.xml(request.exchange(), 200, new S3Xml("InitiateMultipartUploadResult")
                 .element("Bucket", request.address().bucket()).element("Key", s3Key).element("UploadId", id)
                 .end("InitiateMultipartUploadResult"));
@@ -92,11 +92,7 @@ final class S3Multipart {
             if (claim == null) {
                 throw new S3Error(409, "OperationAborted", "part " + number + " is being uploaded by another request");
             }
-            Record old = store.get(part.bytes());
-            if (old != null) {
-                eraser.erase(part, old);
-            }
-            live = put.put(part, new PutHandler.Value(body, length, null, true, true, Map.of()));
+            live = put.put(part, new PutHandler.Value(body, length, null, true, PutHandler.Rules.S3, Map.of()));
         }
         exchange.getResponseHeaders().put(new io.undertow.util.HttpString("ETag"), S3Objects.quoted(live.md5Hex()));
         S3Answers.empty(exchange, 200);
@@ -177,7 +173,7 @@ final class S3Multipart {
         headers.put(ETAG, etag);
         Key object = request.objectKey();
         try (InputStream body = new PartsInput(objects, chosen)) {
-            writeNew(object, new PutHandler.Value(body, length, null, true, true, headers));
+            write(object, new PutHandler.Value(body, length, null, true, PutHandler.Rules.S3, headers));
         } catch (IOException e) {
             throw new S3Error(500, "InternalError", "reading the parts: " + e.getMessage());
         }
@@ -262,15 +258,11 @@ final class S3Multipart {
         }
     }
 
-    /** Writes a key that must not exist yet: an object (replacing one is not supported yet) or an upload. */
-    private void writeNew(Key key, PutHandler.Value value) throws S3Error, HttpFailure {
+    /** Writes {@code key} under its claim: an upload, or the completed object (replacing one there). */
+    private void write(Key key, PutHandler.Value value) throws S3Error, HttpFailure {
         try (KeyClaims.Claim claim = claims.tryClaim(key)) {
             if (claim == null) {
                 throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
-            }
-            Record old = store.get(key.bytes());
-            if (old != null && old.state() == Record.State.LIVE) {
-                throw S3Error.notImplemented("replacing an existing object (DELETE it first)");
             }
             put.put(key, value);
         }

@@ -80,14 +80,11 @@ final class S3Objects {
                 throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
             }
             Record old = store.get(key.bytes());
-            if (old != null && old.state() == Record.State.LIVE) {
-                if ("*".equals(request.header("If-None-Match"))) {
-                    throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not"
-                            + " hold: the key exists (If-None-Match: *)");
-                }
-                throw S3Error.notImplemented("replacing an existing object (DELETE it first)");
+            if (old != null && old.state() == Record.State.LIVE && "*".equals(request.header("If-None-Match"))) {
+                throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not"
+                        + " hold: the key exists (If-None-Match: *)");
             }
-            live = put.put(key, new PutHandler.Value(body, length, null, true, true, stored));
+            live = put.put(key, new PutHandler.Value(body, length, null, true, PutHandler.Rules.S3, stored));
         }
         exchange.getResponseHeaders().put(ETAG, quoted(live.md5Hex()));
         S3Answers.empty(exchange, 200);
@@ -102,7 +99,11 @@ final class S3Objects {
             throw new S3Error(404, "NoSuchKey", "The specified key does not exist.");
         }
         boolean head = request.method().equals("HEAD");
-        try (Answer answer = fetch(key, record, head, request.header("Range"))) {
+        // In the moment a replace renames its new value into place, each replica holds the old
+        // value or the new one: read the new one, with its own ETag and headers, where it is not moved yet.
+        boolean newValue = record.next() != null && record.nextComplete();
+        record = newValue ? record.next() : record;
+        try (Answer answer = fetch(key, record, head, request.header("Range"), newValue)) {
             HttpServerExchange exchange = request.exchange();
             long modified = record.details().modifiedMillis() > 0 ? record.details().modifiedMillis()
                     : Math.max(0, S3Time.parseHttp(String.valueOf(answer.header("Last-Modified"))));
@@ -209,22 +210,29 @@ final class S3Objects {
      * or fails; for HEAD of a record that knows its size, no volume at all.
      */
     Answer fetch(Key key, Record record, boolean head, String range) throws S3Error {
+        return fetch(key, record, head, range, false);
+    }
+
+    /** As {@link #fetch(Key, Record, boolean, String)}, trying each replica's unlinked name first if {@code unlinkedFirst}. */
+    private Answer fetch(Key key, Record record, boolean head, String range, boolean unlinkedFirst) throws S3Error {
         List<String> locations = new ArrayList<>(record.locations());
         java.util.Collections.rotate(locations, ThreadLocalRandom.current().nextInt(locations.size()));
         locations.sort((a, b) -> Boolean.compare(!volumes.health().isUp(a), !volumes.health().isUp(b)));
         String failure = "no replica";
         for (String location : locations) {
-            try {
-                Answer answer = volumes.http().ask(Placement.volumeOf(location), head ? "HEAD" : "GET",
-                        ReplicaName.path(location, key.bytes(), false), volumeTimeout,
-                        range == null ? new String[0] : new String[] {"Range", range});
-                if (answer.status() == 200 || answer.status() == 206 || answer.status() == 416) {
-                    return answer;
+            for (boolean unlinked : unlinkedFirst ? new boolean[] {true, false} : new boolean[] {false}) {
+                try {
+                    Answer answer = volumes.http().ask(Placement.volumeOf(location), head ? "HEAD" : "GET",
+                            ReplicaName.path(location, key.bytes(), unlinked), volumeTimeout,
+                            range == null ? new String[0] : new String[] {"Range", range});
+                    if (answer.status() == 200 || answer.status() == 206 || answer.status() == 416) {
+                        return answer;
+                    }
+                    failure = location + " answered " + answer.status();
+                    answer.close();
+                } catch (IOException e) {
+                    failure = location + ": " + e.getMessage();
                 }
-                failure = location + " answered " + answer.status();
-                answer.close();
-            } catch (IOException e) {
-                failure = location + ": " + e.getMessage();
             }
         }
         throw new S3Error(503, "ServiceUnavailable", "no replica of " + key + " could be read (" + failure + ")");

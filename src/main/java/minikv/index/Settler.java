@@ -108,7 +108,7 @@ final class Settler implements AutoCloseable {
                 return false; // a client is changing it right now
             }
             Record record = store.get(key.bytes());
-            if (record != null && record.state().unsettled()) {
+            if (record != null && record.unsettled()) {
                 eraser.settle(key, record);
                 if (afterFailure && record.state() == Record.State.PENDING) {
                     background.schedule(() -> sweep(key, record), SWEEP_DELAY_SECONDS, TimeUnit.SECONDS);

@@ -127,9 +127,12 @@ final class Volumes implements AutoCloseable {
         }
     }
 
-    /** Streams one value to every location at once; see {@link ReplicaUpload}. */
-    ReplicaUpload upload(List<String> locations, byte[] key, long length) throws VolumeFailure {
-        ReplicaUpload upload = ReplicaUpload.open(this, locations, key, length);
+    /**
+     * Streams one value to every location at once, under the key's live name or (a replace's
+     * new value) its unlinked one; see {@link ReplicaUpload}.
+     */
+    ReplicaUpload upload(List<String> locations, byte[] key, long length, boolean unlinked) throws VolumeFailure {
+        ReplicaUpload upload = ReplicaUpload.open(this, locations, key, length, unlinked);
         uploads.add(upload);
         return upload;
     }

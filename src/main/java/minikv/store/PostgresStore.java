@@ -161,7 +161,7 @@ public final class PostgresStore implements IndexStore {
                 if (!Objects.equals(before, expected)) {
                     return null;
                 }
-                if (before != null && before.state().unsettled() && !Objects.equals(current.owner(), lease.id)) {
+                if (before != null && before.unsettled() && !Objects.equals(current.owner(), lease.id)) {
                     return null; // another process's (until adopted)
                 }
             }
@@ -358,7 +358,7 @@ public final class PostgresStore implements IndexStore {
 
     /** This process owns the unsettled records it writes; a settled one has no owner. */
     private void setOwner(PreparedStatement s, int index, Record record) throws SQLException {
-        if (record.state().unsettled()) {
+        if (record.unsettled()) {
             s.setLong(index, lease.id);
         } else {
             s.setNull(index, java.sql.Types.BIGINT);

@@ -16,6 +16,12 @@ import java.util.Objects;
  * ({@link #replacing}): if the write fails, that record is restored rather than the key erased,
  * since the write never touches the unlinked value's files.
  *
+ * <p>A LIVE record may carry the {@link #next} record of a write that replaces its value (S3's
+ * PutObject over an existing object): the new value goes to each replica's unlinked name, which
+ * a LIVE key's files never use, and once all of it is there ({@link #nextComplete}) each replica
+ * is renamed over the live name, atomically, and the next record becomes the record. Until it is
+ * complete a failure rolls back to this record, untouched; once it is, recovery rolls forward.
+ *
  * <p>A record may also know its value's {@link Details}: size, time written and stored headers.
  *
  * <p>Encoding (all integers big-endian):
@@ -25,7 +31,8 @@ import java.util.Objects;
  *   | version 2: the replaced record, encoded as version 1
  *   | version 3: i64 size (-1 unknown) | i64 modified (epoch ms) | u8 header count
  *                | per header: u16 length, UTF-8 name | u16 length, UTF-8 value
- *                | u8 1 and the replaced record (any version), or u8 0
+ *                | u8 0, or u8 1 and the replaced record, or u8 2 (3 once complete) and the
+ *                  next record (any version)
  * </pre>
  * Version 1 (or 2, with a replaced record) is written when the details are unknown, so
  * records without them keep their old bytes. The state comes second so that listings can
@@ -81,12 +88,20 @@ public final class Record {
     /** For a PENDING write over an unlinked value: that value's record; else null. */
     private final Record replacing;
     private final Details details;
+    /** For a LIVE key whose value is being replaced: the record it will have; else null. */
+    private final Record next;
+    private final boolean nextComplete;
 
     private Record(State state, List<String> locations, byte[] md5) {
         this(state, locations, md5, null, Details.UNKNOWN);
     }
 
     private Record(State state, List<String> locations, byte[] md5, Record replacing, Details details) {
+        this(state, locations, md5, replacing, details, null, false);
+    }
+
+    private Record(State state, List<String> locations, byte[] md5, Record replacing, Details details, Record next,
+            boolean nextComplete) {
         if (locations.isEmpty() || locations.size() > MAX_LOCATIONS) {
             throw new IllegalArgumentException("a record needs 1 to " + MAX_LOCATIONS + " locations, not " + locations.size());
         }
@@ -104,6 +119,12 @@ public final class Record {
             throw new IllegalArgumentException("a record holds at most " + MAX_HEADERS + " headers");
         }
         this.details = details;
+        if (next != null && (state != State.LIVE || replacing != null || next.state != State.LIVE || next.next != null
+                || next.replacing != null || !next.locations.equals(locations))) {
+            throw new IllegalArgumentException("only a LIVE record has a next one, LIVE at the same locations");
+        }
+        this.next = next;
+        this.nextComplete = next != null && nextComplete;
     }
 
     /** Replicas may be on their way to these locations. */
@@ -124,12 +145,12 @@ public final class Record {
         return new Record(State.LIVE, locations, md5);
     }
 
-    /** The same locations, md5 and details in another state (a replaced record is dropped). */
+    /** The same locations, md5 and details in another state (a replaced or next record is dropped). */
     public Record withState(State newState) {
         return new Record(newState, locations, md5, null, details);
     }
 
-    /** The same state, md5 and details, with the value at {@code newLocations} (a replaced record is dropped). */
+    /** The same state, md5 and details, with the value at {@code newLocations} (a replaced or next record is dropped). */
     public Record withLocations(List<String> newLocations) {
         return new Record(state, newLocations, md5, null, details);
     }
@@ -141,6 +162,26 @@ public final class Record {
 
     public Details details() {
         return details;
+    }
+
+    /** This LIVE record, its value being replaced by {@code nextRecord}'s; {@code complete} once all of it is written. */
+    public Record withNext(Record nextRecord, boolean complete) {
+        return new Record(state, locations, md5, replacing, details, nextRecord, complete);
+    }
+
+    /** The record a replace in progress will leave, or null. */
+    public Record next() {
+        return next;
+    }
+
+    /** True once every replica of {@link #next}'s value is written: the replace rolls forward. */
+    public boolean nextComplete() {
+        return nextComplete;
+    }
+
+    /** PENDING, DELETING or in the middle of a replace: a change under way, or left unfinished. */
+    public boolean unsettled() {
+        return state.unsettled() || next != null;
     }
 
     /**
@@ -165,8 +206,9 @@ public final class Record {
     }
 
     public byte[] encode() {
-        byte[] replaced = replacing == null ? new byte[0] : replacing.encode();
-        boolean detailed = details.known();
+        Record nested = replacing != null ? replacing : next;
+        byte[] replaced = nested == null ? new byte[0] : nested.encode();
+        boolean detailed = details.known() || next != null;
         byte[][] names = new byte[locations.size()][];
         byte[][] headers = detailed ? headerBytes() : new byte[0][];
         int size = 4 + (md5 == null ? 0 : MD5_BYTES) + replaced.length + (detailed ? 8 + 8 + 1 + 1 : 0);
@@ -196,7 +238,7 @@ public final class Record {
             for (byte[] header : headers) {
                 out.putShort((short) header.length).put(header);
             }
-            out.put((byte) (replacing == null ? 0 : 1));
+            out.put((byte) (replacing != null ? 1 : next == null ? 0 : nextComplete ? 3 : 2));
         }
         return out.put(replaced).array();
     }
@@ -263,6 +305,7 @@ public final class Record {
                 locations.add(utf8Field(in));
             }
             Details details = Details.UNKNOWN;
+            byte flag = 0;
             if (version == VERSION_DETAILS) {
                 long size = in.getLong();
                 long modified = in.getLong();
@@ -276,11 +319,19 @@ public final class Record {
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("corrupt record: " + e.getMessage(), e);
                 }
-                byte flag = in.get();
-                if (flag != 0 && flag != 1) {
-                    throw new IllegalArgumentException("corrupt record: replaced flag " + flag);
+                flag = in.get();
+                if (flag < 0 || flag > 3) {
+                    throw new IllegalArgumentException("corrupt record: nested record flag " + flag);
                 }
                 replaces = flag == 1;
+            }
+            if (flag >= 2) {
+                Record next = decode(bytes, in.position(), in.remaining());
+                try {
+                    return new Record(state, locations, md5, null, details, next, flag == 3);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("corrupt record: " + e.getMessage(), e);
+                }
             }
             Record replaced = null;
             if (replaces) {
@@ -315,17 +366,20 @@ public final class Record {
     @Override
     public boolean equals(Object o) {
         return o instanceof Record r && state == r.state && locations.equals(r.locations) && Arrays.equals(md5, r.md5)
-                && Objects.equals(replacing, r.replacing) && details.equals(r.details);
+                && Objects.equals(replacing, r.replacing) && details.equals(r.details) && Objects.equals(next, r.next)
+                && nextComplete == r.nextComplete;
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * state.hashCode() + locations.hashCode()) + Arrays.hashCode(md5) + Objects.hashCode(replacing) + details.hashCode();
+        return 31 * (31 * state.hashCode() + locations.hashCode()) + Arrays.hashCode(md5) + Objects.hashCode(replacing) + details.hashCode()
+                + Objects.hashCode(next);
     }
 
     @Override
     public String toString() {
         return state + " " + locations + (md5 == null ? "" : " md5 " + md5Hex())
-                + (replacing == null ? "" : " replacing " + replacing) + (details.known() ? " " + details : "");
+                + (replacing == null ? "" : " replacing " + replacing) + (details.known() ? " " + details : "")
+                + (next == null ? "" : (nextComplete ? " then " : " maybe then ") + next);
     }
 }

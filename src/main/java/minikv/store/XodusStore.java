@@ -275,8 +275,7 @@ public final class XodusStore implements IndexStore {
                 } else {
                     keyFilter.add(m.key); // before the commit makes the record visible
                     records.put(txn, key, new ArrayByteIterable(m.record.encode()));
-                    Record.State state = m.record.state();
-                    if (state == Record.State.PENDING || state == Record.State.DELETING) {
+                    if (m.record.unsettled()) {
                         unsettled.put(txn, key, NOTHING);
                     } else {
                         unsettled.delete(txn, key);

@@ -73,9 +73,15 @@ abstract class IndexStoreContract {
             store.put(b("/l"), Record.live(AT, null));
             store.put(b("/gone"), Record.pending(AT));
             store.remove(b("/gone"));
+            Record replacing = Record.live(AT, null).withNext(Record.live(AT, null), true);
+            store.put(b("/r"), replacing);
+            store.put(b("/r2"), replacing);
+            store.put(b("/r2"), replacing.next()); // the replace finished
             List<String> keys = store.unsettled().stream().map(e -> new String(e.key(), StandardCharsets.UTF_8)).toList();
-            assertEquals(List.of("/d", "/p"), keys);
+            assertEquals(List.of("/d", "/p", "/r"), keys);
             assertEquals(State.DELETING, store.unsettled().get(0).record().state());
+            assertEquals(replacing, store.unsettled().get(2).record());
+            assertEquals(List.of("/l", "/r", "/r2"), scan(store, "/", "", State.LIVE), "a key being replaced is listed");
         }
     }
 

@@ -147,6 +147,24 @@ class PostgresStoreTest extends IndexStoreContract {
     }
 
     @Test
+    void aVersion2DatabaseIsMigratedWithItsCountsKept() throws Exception {
+        try (IndexStore store = open(dir)) {
+            store.put(b("/v2a"), Record.live(AT, null));
+            store.put(b("/v2b"), Record.live(AT, null));
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:" + url()); Statement s = c.createStatement()) {
+            s.execute("UPDATE minikv_schema SET version = 2");
+        }
+        try (IndexStore store = open(dir)) {
+            assertEquals(2, store.keyCounts().of(State.LIVE), "counted once, not again by the migration");
+            Record replacing = Record.live(AT, null).withNext(Record.live(AT, null), false);
+            assertTrue(store.compareAndSet(b("/v2a"), Record.live(AT, null), replacing));
+            assertEquals(List.of("/v2a"), store.unsettled().stream().map(e -> new String(e.key(), StandardCharsets.UTF_8))
+                    .toList(), "a replace under way is unsettled");
+        }
+    }
+
+    @Test
     void aVersion1DatabaseIsMigratedWithItsRecordsAndCounts() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:" + url()); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE minikv_schema (version INT NOT NULL)");

@@ -111,6 +111,26 @@ class RecordTest {
     }
 
     @Test
+    void aLiveRecordCarriesTheNextRecordOfAReplace() {
+        Record old = Record.live(LOCATIONS, MD5).withDetails(new Details(5, 1, Map.of()));
+        Record next = Record.live(LOCATIONS, null).withDetails(new Details(7, 2, Map.of("content-type", "a/b")));
+        for (boolean complete : new boolean[] {false, true}) {
+            Record replacing = old.withNext(next, complete);
+            Record back = roundTrip(replacing);
+            assertEquals(replacing, back);
+            assertEquals(next, back.next());
+            assertEquals(complete, back.nextComplete());
+            assertTrue(back.unsettled());
+            assertEquals(State.LIVE, Record.stateOf(replacing.encode(), 2), "served and listed as LIVE meanwhile");
+        }
+        assertTrue(!old.unsettled() && roundTrip(Record.live(LOCATIONS, MD5).withNext(Record.live(LOCATIONS, MD5), false))
+                .next() != null, "even without details, a replace is version 3");
+        assertEquals(old, old.withNext(next, true).withState(State.LIVE), "withState drops it");
+        assertThrows(IllegalArgumentException.class, () -> old.withNext(Record.live(List.of("elsewhere:1"), null), false));
+        assertThrows(IllegalArgumentException.class, () -> old.withState(State.UNLINKED).withNext(next, false));
+    }
+
+    @Test
     void aTruncatedOrBadDetailedRecordIsRejected() {
         byte[] good = Record.live(LOCATIONS, MD5).withDetails(new Details(1, 2, Map.of("a", "b"))).encode();
         byte[] badFlag = good.clone();
