@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import minikv.testing.Cluster;
 import minikv.testing.Command;
+import minikv.testing.S3Cluster;
 import minikv.testing.S3Endpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,14 +35,16 @@ class S3ClientsIT {
 
     @TempDir
     static Path dir;
+    private static S3Cluster running;
     private static Cluster cluster;
     private static S3Endpoint s3;
     private static Path tree;
 
     @BeforeAll
     static void start() throws IOException {
-        s3 = S3Endpoint.in(dir);
-        cluster = Cluster.start(dir, 3, s3.options("--replicas", "2"));
+        running = S3Cluster.start(dir);
+        cluster = running.cluster();
+        s3 = running.s3();
         tree = dir.resolve("tree");
         Random random = new Random(12);
         write(tree.resolve("a.txt"), "hello\n".getBytes());
@@ -56,8 +59,8 @@ class S3ClientsIT {
 
     @AfterAll
     static void stop() {
-        if (cluster != null) {
-            cluster.close();
+        if (running != null) {
+            running.close();
         }
     }
 

@@ -23,6 +23,7 @@ import minikv.store.Record;
 import minikv.testing.Await;
 import minikv.testing.Cluster;
 import minikv.testing.Http;
+import minikv.testing.S3Cluster;
 import minikv.testing.S3Endpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,25 +41,24 @@ class S3ReplaceIT {
 
     @TempDir
     static Path dir;
+    private static S3Cluster running;
     private static Cluster cluster;
     private static S3Endpoint s3;
     private static S3Client client;
 
     @BeforeAll
     static void start() {
-        s3 = S3Endpoint.in(dir);
-        cluster = Cluster.start(dir, 3, s3.options("--replicas", "2"));
-        client = s3.client();
+        running = S3Cluster.start(dir);
+        cluster = running.cluster();
+        s3 = running.s3();
+        client = running.client();
         client.createBucket(b -> b.bucket("replace"));
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (running != null) {
+            running.close();
         }
     }
 

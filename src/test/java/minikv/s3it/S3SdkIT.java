@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import minikv.testing.Cluster;
 import minikv.testing.Http;
+import minikv.testing.S3Cluster;
 import minikv.testing.S3Endpoint;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,24 +44,23 @@ class S3SdkIT {
 
     @TempDir
     static Path dir;
+    private static S3Cluster running;
     private static Cluster cluster;
     private static S3Endpoint s3;
     private static S3Client client;
 
     @BeforeAll
     static void start() {
-        s3 = S3Endpoint.in(dir);
-        cluster = Cluster.start(dir, 3, s3.options("--replicas", "2"));
-        client = s3.client();
+        running = S3Cluster.start(dir);
+        cluster = running.cluster();
+        s3 = running.s3();
+        client = running.client();
     }
 
     @AfterAll
     static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (running != null) {
+            running.close();
         }
     }
 
