@@ -153,8 +153,10 @@ public final class IndexServer implements AutoCloseable {
             S3Config s3 = config.s3().get();
             S3Buckets buckets = new S3Buckets(store, claims, put, eraser);
             S3Objects objects = new S3Objects(store, claims, put, eraser, volumes, buckets, config.volumeTimeout());
+            S3Copy copy = new S3Copy(store, claims, put, objects, buckets);
             S3Front s3Front = new S3Front(new SigV4(s3.credentials(), Clock.systemUTC()), s3.domain(), buckets, objects,
-                    new S3Listing(store, buckets, objects), new S3Multipart(store, claims, put, eraser, objects, buckets));
+                    new S3Listing(store, buckets, objects), new S3Multipart(store, claims, put, eraser, objects, buckets, copy),
+                    copy);
             this.s3InFlight = new GracefulShutdownHandler(ops.observe(bodyReading(s3Front, config.writeTimeout()),
                     new WrittenVolumes(placement)));
             builder.addHttpListener(s3.port(), config.bind(), s3InFlight);

@@ -30,9 +30,12 @@ final class S3Front implements HttpHandler {
     private final S3Objects objects;
     private final S3Listing listing;
     private final S3Multipart multipart;
+    private final S3Copy copy;
 
-    S3Front(SigV4 sigV4, String domain, S3Buckets buckets, S3Objects objects, S3Listing listing, S3Multipart multipart) {
+    S3Front(SigV4 sigV4, String domain, S3Buckets buckets, S3Objects objects, S3Listing listing, S3Multipart multipart,
+            S3Copy copy) {
         this.multipart = multipart;
+        this.copy = copy;
         this.sigV4 = sigV4;
         this.domain = domain;
         this.buckets = buckets;
@@ -144,7 +147,11 @@ final class S3Front implements HttpHandler {
         switch (method) {
             case "PUT" -> {
                 refuseSubresource(request, "PutObject");
-                objects.put(request);
+                if (request.header("x-amz-copy-source") != null) {
+                    copy.copyObject(request);
+                } else {
+                    objects.put(request);
+                }
             }
             case "GET", "HEAD" -> {
                 refuseSubresource(request, "GetObject");

@@ -44,8 +44,11 @@ final class S3Multipart {
     private final Eraser eraser;
     private final S3Objects objects;
     private final S3Buckets buckets;
+    private final S3Copy copy;
 
-    S3Multipart(IndexStore store, KeyClaims claims, PutHandler put, Eraser eraser, S3Objects objects, S3Buckets buckets) {
+    S3Multipart(IndexStore store, KeyClaims claims, PutHandler put, Eraser eraser, S3Objects objects, S3Buckets buckets,
+            S3Copy copy) {
+        this.copy = copy;
         this.store = store;
         this.claims = claims;
         this.put = put;
@@ -77,10 +80,16 @@ final class S3Multipart {
     void uploadPart(S3Request request) throws S3Error, HttpFailure {
         Key upload = requireUpload(request);
         int number = partNumber(request.query().get("partNumber"));
-        if (request.header("x-amz-copy-source") != null) {
-            throw S3Error.notImplemented("UploadPartCopy");
-        }
         var exchange = request.exchange();
+        if (request.header("x-amz-copy-source") != null) {
+            S3Copy.Source source = copy.source(request);
+            S3Objects.drain(request);
+            Record copied = copy.write(partKey(upload, number), source, request.header("x-amz-copy-source-range"), Map.of());
+            S3Answers.xml(exchange, 200, new S3Xml("CopyPartResult")
+                    .element("LastModified", S3Time.iso(copied.details().modifiedMillis()))
+                    .element("ETag", S3Objects.quoted(copied.md5Hex())).end("CopyPartResult"));
+            return;
+        }
         long length = Payload.length(request.auth(), request.headers(), exchange.getRequestContentLength());
         if (length < 0) {
             throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");

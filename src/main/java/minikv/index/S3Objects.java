@@ -62,9 +62,6 @@ final class S3Objects {
     }
 
     void put(S3Request request) throws S3Error, HttpFailure {
-        if (request.header("x-amz-copy-source") != null) {
-            throw S3Error.notImplemented("CopyObject");
-        }
         Key key = request.objectKey();
         buckets.require(request.address().bucket());
         HttpServerExchange exchange = request.exchange();
