@@ -33,7 +33,7 @@ class ScriptsBenchIT {
 
         assertEquals(0, run.exitValue(), table);
         for (String row : new String[] {"fetch missing, wrk", "fetch missing, hey", "fetch present, hey",
-                "thrasher, 3,000 keys", "64 MiB PUT", "index peak RSS"}) {
+                "thrasher, 3,000 keys", "64 MiB PUT", "index peak RSS", "64 MiB PUT through S3", "64 MiB GET through S3"}) {
             assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.matches(".*(PASS|FAIL)$")),
                     "no result row for " + row + ":\n" + table);
         }
@@ -44,6 +44,8 @@ class ScriptsBenchIT {
                         "no result row for " + row + ":\n" + table);
             }
         }
+        assertTrue(table.lines().anyMatch(l -> l.matches("small GET through S3, hey -c 100 \\(req/s\\) +[1-9][0-9,]* .*")),
+                "no S3 small GET row:\n" + table);
         assertTrue(table.lines().anyMatch(l -> l.matches("  bound for any index \\(cycles/s\\) +- +[0-9,]+ \\(.*")),
                 "no thrasher bound:\n" + table);
         assertTrue(table.lines().anyMatch(l -> l.matches("thrasher CPU per cycle \\(us\\): index [1-9][0-9]*, volumes [1-9].*")),
