@@ -13,14 +13,23 @@ final class Hashes {
     private Hashes() {
     }
 
-    static byte[] hmac(byte[] key, String data) {
+    /** One Mac a thread: looking the algorithm up costs more than the HMAC of a short text. */
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+            return Mac.getInstance("HmacSHA256");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }
+    });
+
+    static byte[] hmac(byte[] key, String data) {
+        Mac mac = HMAC.get();
+        try {
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("an HMAC key of " + key.length + " bytes", e);
+        }
+        return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
     }
 
     static MessageDigest digest(String algorithm) {

@@ -57,10 +57,33 @@ public final class SigV4 {
 
     private final S3Credentials credentials;
     private final Clock clock;
+    private final SigningKeys signingKeys = new SigningKeys();
 
     public SigV4(S3Credentials credentials, Clock clock) {
         this.credentials = credentials;
         this.clock = clock;
+    }
+
+    /**
+     * Signing keys by secret, date and region: four HMACs a request saved, as a client signs
+     * with the same key all day. Bounded: cleared when it holds more than a few per user.
+     */
+    private static final class SigningKeys {
+        private static final int MAX = 1024;
+        private final java.util.concurrent.ConcurrentHashMap<String, byte[]> keys = new java.util.concurrent.ConcurrentHashMap<>();
+
+        byte[] of(String secret, String date, String region) {
+            String id = date + '/' + region + '/' + secret;
+            byte[] key = keys.get(id);
+            if (key == null) {
+                if (keys.size() >= MAX) {
+                    keys.clear();
+                }
+                key = signingKey(secret, date, region);
+                keys.put(id, key);
+            }
+            return key;
+        }
     }
 
     /** @throws S3Error AccessDenied, InvalidAccessKeyId, SignatureDoesNotMatch, RequestTimeTooSkewed, ... */
@@ -157,7 +180,7 @@ public final class SigV4 {
         String scope = String.join("/", scopeParts[1], scopeParts[2], scopeParts[3], scopeParts[4]);
         String canonical = canonicalRequest(request, query, signedHeaders, payloadHash);
         String toSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + Hashes.sha256Hex(canonical);
-        byte[] key = signingKey(secret, scopeParts[1], scopeParts[2]);
+        byte[] key = signingKeys.of(secret, scopeParts[1], scopeParts[2]);
         String expected = Hashes.hex(Hashes.hmac(key, toSign));
         if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII))) {
             throw S3Error.signatureMismatch();
@@ -192,11 +215,22 @@ public final class SigV4 {
             }
             out.append(name).append(':');
             for (int i = 0; i < values.size(); i++) {
-                out.append(i == 0 ? "" : ",").append(values.get(i).strip().replaceAll(" +", " "));
+                out.append(i == 0 ? "" : ",");
+                collapseSpaces(out, values.get(i).strip());
             }
             out.append('\n');
         }
         return out.append('\n').append(signedHeaders).append('\n').append(payloadHash).toString();
+    }
+
+    /** Appends {@code value} with each run of spaces made one, as SigV4 canonicalizes a header value. */
+    private static void collapseSpaces(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != ' ' || value.charAt(i - 1) != ' ') { // strip() left no space at the start
+                out.append(c);
+            }
+        }
     }
 
     /** Query parameters by decoded name; a name without {@code =} has the empty value. */
