@@ -104,6 +104,10 @@ public final class IndexCommand implements Callable<Integer> {
             description = "a Host of BUCKET.NAME names the bucket (virtual-hosted style); path style always works"
                     + " (default: ${DEFAULT-VALUE})")
     String s3Domain;
+
+    @Option(names = "--s3-upload-max-age", paramLabel = "DURATION", defaultValue = "7d", converter = Durations.class,
+            description = "abort a multipart upload still unfinished after this long, parts and all (default: ${DEFAULT-VALUE})")
+    Duration s3UploadMaxAge;
     @Mixin
     OpsOptions ops;
 
@@ -124,7 +128,7 @@ public final class IndexCommand implements Callable<Integer> {
         try {
             secret = Optional.ofNullable(secretFile).map(ClusterSecret::read);
             s3 = s3Port == null ? Optional.empty()
-                    : Optional.of(new IndexServer.S3Config(s3Port, S3Credentials.read(s3Credentials), s3Domain));
+                    : Optional.of(new IndexServer.S3Config(s3Port, S3Credentials.read(s3Credentials), s3Domain, s3UploadMaxAge));
         } catch (IllegalArgumentException e) {
             System.err.println("index: " + e.getMessage());
             return 1;

@@ -94,8 +94,9 @@ public final class IndexServer implements AutoCloseable {
      * The S3 endpoint's settings.
      *
      * @param domain a Host of {@code bucket.DOMAIN} names the bucket (virtual-hosted style)
+     * @param uploadMaxAge a multipart upload unfinished this long is aborted
      */
-    public record S3Config(int port, S3Credentials credentials, String domain) {}
+    public record S3Config(int port, S3Credentials credentials, String domain, Duration uploadMaxAge) {}
 
     private final IndexStore store;
     private final Volumes volumes;
@@ -105,6 +106,8 @@ public final class IndexServer implements AutoCloseable {
     private final GracefulShutdownHandler inFlight;
     /** The S3 endpoint's requests in flight, or null when it is off. */
     private final GracefulShutdownHandler s3InFlight;
+    /** Aborts old multipart uploads, or null when S3 is off. */
+    private final S3UploadSweeper uploadSweeper;
     private final Undertow undertow;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -154,14 +157,16 @@ public final class IndexServer implements AutoCloseable {
             S3Buckets buckets = new S3Buckets(store, claims, put, eraser);
             S3Objects objects = new S3Objects(store, claims, put, eraser, volumes, buckets, config.volumeTimeout());
             S3Copy copy = new S3Copy(store, claims, put, objects, buckets);
+            S3Multipart multipart = new S3Multipart(store, claims, put, eraser, objects, buckets, copy);
+            this.uploadSweeper = new S3UploadSweeper(multipart, s3.uploadMaxAge());
             S3Front s3Front = new S3Front(new SigV4(s3.credentials(), Clock.systemUTC()), s3.domain(), buckets, objects,
-                    new S3Listing(store, buckets, objects), new S3Multipart(store, claims, put, eraser, objects, buckets, copy),
-                    copy);
+                    new S3Listing(store, buckets, objects), multipart, copy);
             this.s3InFlight = new GracefulShutdownHandler(ops.observe(bodyReading(s3Front, config.writeTimeout()),
                     new WrittenVolumes(placement)));
             builder.addHttpListener(s3.port(), config.bind(), s3InFlight);
         } else {
             this.s3InFlight = null;
+            this.uploadSweeper = null;
         }
         this.undertow = builder
                 .setWorkerThreads(WORKER_THREADS)
@@ -259,6 +264,9 @@ public final class IndexServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         undertow.stop();
+        if (uploadSweeper != null) {
+            uploadSweeper.close();
+        }
         ops.close();
         settler.close();
         volumes.close();

@@ -251,7 +251,7 @@ final class S3Multipart {
         return parts;
     }
 
-    private void eraseUpload(Key upload) throws HttpFailure {
+    void eraseUpload(Key upload) throws HttpFailure {
         for (Part p : parts(upload)) {
             try (KeyClaims.Claim claim = claims.tryClaim(p.key)) {
                 if (claim != null) {
@@ -287,6 +287,33 @@ final class S3Multipart {
             throw new S3Error(404, "NoSuchUpload", "The specified multipart upload does not exist: " + id);
         }
         return upload;
+    }
+
+    /**
+     * Aborts every upload begun before {@code before} (epoch ms): parts first, then the upload,
+     * as AbortMultipartUpload does. Returns how many went.
+     */
+    int abortBegunBefore(long before) {
+        byte[] prefix = NAMESPACE.getBytes(StandardCharsets.UTF_8);
+        List<Key> old = new ArrayList<>();
+        try (IndexStore.Snapshot snapshot = store.snapshot()) {
+            snapshot.scanRecords(prefix, prefix, Record.State.LIVE, (key, record) -> {
+                if (record.details().headers().containsKey(OBJECT_KEY) && record.details().modifiedMillis() < before) {
+                    old.add(Key.fromStored(key));
+                }
+                return true;
+            });
+        }
+        int aborted = 0;
+        for (Key upload : old) {
+            try {
+                eraseUpload(upload);
+                aborted++;
+            } catch (HttpFailure e) {
+                // a volume down: the next sweep tries again
+            }
+        }
+        return aborted;
     }
 
     static Key uploadKey(String bucket, String id) {
