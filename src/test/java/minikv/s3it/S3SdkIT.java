@@ -294,6 +294,27 @@ class S3SdkIT {
         assertEquals("me", client.getObjectAsBytes(b -> b.bucket("copies").key("assembled")).asUtf8String());
     }
 
+    @Test
+    void aVirtualHostedRequestNamesTheBucketInItsHost() {
+        client.createBucket(b -> b.bucket("vhost"));
+        client.putObject(b -> b.bucket("vhost").key("dir/k"), RequestBody.fromString("by host"));
+        java.net.URL url;
+        try (var presigner = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                .endpointOverride(java.net.URI.create("http://localhost:" + s3.port()))
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Endpoint.ACCESS_KEY,
+                        S3Endpoint.SECRET_KEY))).build()) {
+            url = presigner.presignGetObject(p -> p.signatureDuration(Duration.ofMinutes(5))
+                    .getObjectRequest(g -> g.bucket("vhost").key("dir/k"))).url();
+        }
+        assertEquals("vhost.localhost", url.getHost(), "the SDK puts the bucket in the host");
+        try (var raw = minikv.testing.RawHttp.connect(s3.url() + "/")) { // to 127.0.0.1, whatever the name resolves to
+            raw.send("GET " + url.getFile() + " HTTP/1.1\r\nHost: vhost.localhost:" + s3.port() + "\r\nConnection: close\r\n\r\n");
+            String answer = raw.readUntilClosed(Duration.ofSeconds(10));
+            assertTrue(answer.startsWith("HTTP/1.1 200 ") && answer.endsWith("by host"), answer);
+        }
+    }
+
     private static software.amazon.awssdk.services.s3.model.CompletedPart part(String id, int number, byte[] bytes) {
         return part(id, "multi", number, bytes);
     }
