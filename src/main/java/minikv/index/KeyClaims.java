@@ -30,4 +30,24 @@ final class KeyClaims {
     Claim tryClaim(Key key) {
         return claimed.add(key.text()) ? new Claim(key.text()) : null;
     }
+
+    /**
+     * The claim on {@code key}, once the request holding it lets go; null if it still holds it
+     * after {@code patience}. For S3, whose writers of one key all succeed, one after another,
+     * rather than all but one being told 409.
+     */
+    Claim claimWithin(Key key, java.time.Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (Claim claim = tryClaim(key); ; claim = tryClaim(key)) {
+            if (claim != null || System.nanoTime() > deadline) {
+                return claim;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+    }
 }

@@ -13,6 +13,11 @@ import minikv.s3.S3Xml;
 final class S3Answers {
 
     private static final HttpString REQUEST_ID = new HttpString("x-amz-request-id");
+    /**
+     * How long an S3 write waits for another request on its key to finish before it answers 409:
+     * S3 lets concurrent writers of a key all succeed, the last one's value kept.
+     */
+    static final java.time.Duration CLAIM_PATIENCE = java.time.Duration.ofSeconds(30);
 
     private S3Answers() {
     }
@@ -44,8 +49,9 @@ final class S3Answers {
         if (!exchange.isRequestComplete()) {
             exchange.setPersistent(false);
         }
-        exchange.getResponseHeaders().put(REQUEST_ID, Long.toHexString(System.nanoTime()));
-        xml(exchange, error.status(), S3Xml.error(error, resource));
+        String requestId = Long.toHexString(System.nanoTime());
+        exchange.getResponseHeaders().put(REQUEST_ID, requestId);
+        xml(exchange, error.status(), S3Xml.error(error, resource, requestId));
     }
 
     /** The S3 error for what the index's native handlers refused. */

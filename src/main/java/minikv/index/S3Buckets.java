@@ -79,16 +79,16 @@ final class S3Buckets {
     void create(S3Request request) throws S3Error, HttpFailure {
         S3Objects.drain(request); // its location constraint: there is one region
         Key key = request.bucketKey();
-        try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
             if (claim == null) {
                 throw new S3Error(409, "OperationAborted", "the bucket is being created or deleted by another request");
             }
             Record marker = store.get(key.bytes());
-            if (marker != null && marker.state() == Record.State.LIVE) {
-                throw new S3Error(409, "BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded"
-                        + " and you already own it.");
+            // As in us-east-1, the region minikv says it is: making a bucket again succeeds and changes nothing.
+            if (marker == null || marker.state() != Record.State.LIVE) {
+                put.put(key, new PutHandler.Value(new ByteArrayInputStream(MARKER), MARKER.length, null, true,
+                        PutHandler.Rules.MINIKEYVALUE, Map.of()));
             }
-            put.put(key, new PutHandler.Value(new ByteArrayInputStream(MARKER), MARKER.length, null, true, PutHandler.Rules.MINIKEYVALUE, Map.of()));
         }
         request.exchange().getResponseHeaders().put(io.undertow.util.Headers.LOCATION, "/" + request.address().bucket());
         S3Answers.empty(request.exchange(), 200);
@@ -104,7 +104,7 @@ final class S3Buckets {
     void delete(S3Request request) throws S3Error, HttpFailure {
         String bucket = request.address().bucket();
         Key key = request.bucketKey();
-        try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
             if (claim == null) {
                 throw new S3Error(409, "OperationAborted", "the bucket is being created or deleted by another request");
             }

@@ -99,7 +99,7 @@ final class S3Copy {
      * key's claim; returns the record now live.
      */
     Record write(Key key, Source source, String range, Map<String, String> headers) throws S3Error, HttpFailure {
-        try (KeyClaims.Claim claim = claims.tryClaim(key);
+        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE);
              Answer answer = objects.fetch(source.key(), source.record(), false, range)) {
             if (claim == null) {
                 throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);

@@ -48,7 +48,8 @@ final class S3Listing {
         try (IndexStore.Snapshot snapshot = store.snapshot()) {
             page = S3ListingScan.scan(snapshot, q.marker, q.prefix, q.delimiter, start, q.maxKeys);
         }
-        S3Xml xml = new S3Xml("ListBucketResult").element("Name", bucket).element("Prefix", q.encode(q.s3Prefix));
+        S3Xml xml = new S3Xml("ListBucketResult").element("Name", bucket)
+                .element("Prefix", v2 ? q.encode(q.s3Prefix) : q.s3Prefix); // v1 gives it back unencoded, as AWS does
         if (v2) {
             xml.element("KeyCount", page.contents().size() + page.commonPrefixes().size())
                     .element("ContinuationToken", request.query().get("continuation-token"))
@@ -59,10 +60,10 @@ final class S3Listing {
         } else {
             xml.element("Marker", q.encodeText(request.query().getOrDefault("marker", "")));
             if (page.truncated() && q.delimiter != null) {
-                xml.element("NextMarker", q.encode(page.lastListed()));
+                xml.element("NextMarker", q.encode(q.s3Key(page.lastListed())));
             }
         }
-        xml.element("MaxKeys", q.maxKeys).element("Delimiter", q.encodeText(request.query().get("delimiter")))
+        xml.element("MaxKeys", q.maxKeys).element("Delimiter", q.delimiterText())
                 .element("EncodingType", q.url ? "url" : null).element("IsTruncated", page.truncated());
         boolean owner = !v2 || "true".equals(request.query().get("fetch-owner"));
         for (S3ListingScan.Entry entry : page.contents()) {
@@ -90,10 +91,10 @@ final class S3Listing {
         }
         S3Xml xml = new S3Xml("ListVersionsResult").element("Name", bucket).element("Prefix", q.encode(q.s3Prefix))
                 .element("KeyMarker", q.encodeText(after == null ? "" : after)).element("VersionIdMarker", "")
-                .element("MaxKeys", q.maxKeys).element("Delimiter", q.encodeText(request.query().get("delimiter")))
+                .element("MaxKeys", q.maxKeys).element("Delimiter", q.delimiterText())
                 .element("EncodingType", q.url ? "url" : null).element("IsTruncated", page.truncated());
         if (page.truncated()) {
-            xml.element("NextKeyMarker", q.encode(page.lastListed())).element("NextVersionIdMarker", "null");
+            xml.element("NextKeyMarker", q.encode(q.s3Key(page.lastListed()))).element("NextVersionIdMarker", "null");
         }
         for (S3ListingScan.Entry entry : page.contents()) {
             xml.open("Version");
@@ -115,7 +116,7 @@ final class S3Listing {
             size = size < 0 ? known[0] : size;
             modified = modified == 0 ? known[1] : modified;
         }
-        xml.element("Key", q.encode(Arrays.copyOfRange(entry.key(), q.marker.length, entry.key().length)))
+        xml.element("Key", q.encode(q.s3Key(entry.key())))
                 .element("LastModified", S3Time.iso(modified))
                 .element("ETag", S3Objects.etagOf(record) == null ? null : S3Objects.quoted(S3Objects.etagOf(record)))
                 .element("Size", size).element("StorageClass", "STANDARD");
@@ -129,7 +130,7 @@ final class S3Listing {
     private static void commonPrefixes(S3Xml xml, Query q, S3ListingScan.Page page) {
         for (Iterator<byte[]> it = page.commonPrefixes().iterator(); it.hasNext(); ) {
             byte[] common = it.next();
-            xml.open("CommonPrefixes").element("Prefix", q.encode(Arrays.copyOfRange(common, q.marker.length, common.length)))
+            xml.open("CommonPrefixes").element("Prefix", q.encode(q.s3Key(common)))
                     .close("CommonPrefixes");
         }
     }
@@ -199,8 +200,18 @@ final class S3Listing {
             return text == null ? null : encode(text);
         }
 
+        /** The delimiter as the answer gives it back, or null (an empty one is none). */
+        String delimiterText() {
+            return delimiter == null ? null : encode(new String(delimiter, StandardCharsets.UTF_8));
+        }
+
         String encode(byte[] key) {
             return encode(new String(key, StandardCharsets.UTF_8));
+        }
+
+        /** The S3 key of a whole minikv key below the bucket. */
+        byte[] s3Key(byte[] whole) {
+            return Arrays.copyOfRange(whole, marker.length, whole.length);
         }
     }
 }

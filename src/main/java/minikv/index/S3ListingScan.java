@@ -46,7 +46,7 @@ final class S3ListingScan {
         byte[][] last = {null};
         byte[][] resume = {null};
         byte[] from = Arrays.compareUnsigned(start, prefix) > 0 ? start : prefix;
-        while (from != null) {
+        while (from != null && maxKeys > 0) { // a page of none says nothing of what follows
             byte[][] skipTo = {null};
             snapshot.scanRecords(prefix, from, Record.State.LIVE, (key, record) -> {
                 if (Arrays.equals(key, marker)) {

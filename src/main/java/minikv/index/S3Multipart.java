@@ -84,7 +84,8 @@ final class S3Multipart {
         if (request.header("x-amz-copy-source") != null) {
             S3Copy.Source source = copy.source(request);
             S3Objects.drain(request);
-            Record copied = copy.write(partKey(upload, number), source, request.header("x-amz-copy-source-range"), Map.of());
+            String range = copyRange(request.header("x-amz-copy-source-range"), source.record().details().size());
+            Record copied = copy.write(partKey(upload, number), source, range, Map.of());
             S3Answers.xml(exchange, 200, new S3Xml("CopyPartResult")
                     .element("LastModified", S3Time.iso(copied.details().modifiedMillis()))
                     .element("ETag", S3Objects.quoted(copied.md5Hex())).end("CopyPartResult"));
@@ -97,7 +98,7 @@ final class S3Multipart {
         InputStream body = Payload.open(exchange.getInputStream(), request.auth(), request.headers());
         Key part = partKey(upload, number);
         Record live;
-        try (KeyClaims.Claim claim = claims.tryClaim(part)) {
+        try (KeyClaims.Claim claim = claims.claimWithin(part, S3Answers.CLAIM_PATIENCE)) {
             if (claim == null) {
                 throw new S3Error(409, "OperationAborted", "part " + number + " is being uploaded by another request");
             }
@@ -143,7 +144,10 @@ final class S3Multipart {
             snapshot.scanRecords(prefix, prefix, Record.State.LIVE, (key, record) -> {
                 String id = new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
                 if (id.indexOf('/') < 0 && record.details().headers().containsKey(OBJECT_KEY)) {
+                    String user = request.auth().accessKeyId();
                     xml.open("Upload").element("Key", record.details().headers().get(OBJECT_KEY)).element("UploadId", id)
+                            .open("Initiator").element("ID", user).element("DisplayName", user).close("Initiator")
+                            .open("Owner").element("ID", user).element("DisplayName", user).close("Owner")
                             .element("Initiated", S3Time.iso(record.details().modifiedMillis()))
                             .element("StorageClass", "STANDARD").close("Upload");
                 }
@@ -253,13 +257,13 @@ final class S3Multipart {
 
     void eraseUpload(Key upload) throws HttpFailure {
         for (Part p : parts(upload)) {
-            try (KeyClaims.Claim claim = claims.tryClaim(p.key)) {
+            try (KeyClaims.Claim claim = claims.claimWithin(p.key, S3Answers.CLAIM_PATIENCE)) {
                 if (claim != null) {
                     eraser.erase(p.key, p.record);
                 }
             }
         }
-        try (KeyClaims.Claim claim = claims.tryClaim(upload)) {
+        try (KeyClaims.Claim claim = claims.claimWithin(upload, S3Answers.CLAIM_PATIENCE)) {
             Record record = store.get(upload.bytes());
             if (claim != null && record != null) {
                 eraser.erase(upload, record);
@@ -269,7 +273,7 @@ final class S3Multipart {
 
     /** Writes {@code key} under its claim: an upload, or the completed object (replacing one there). */
     private void write(Key key, PutHandler.Value value) throws S3Error, HttpFailure {
-        try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
             if (claim == null) {
                 throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
             }
@@ -314,6 +318,25 @@ final class S3Multipart {
             }
         }
         return aborted;
+    }
+
+    /**
+     * An {@code x-amz-copy-source-range} checked as S3 does: {@code bytes=FIRST-LAST} within the
+     * source (of {@code size} bytes, -1 if unknown); null for the whole source.
+     */
+    static String copyRange(String header, long size) throws S3Error {
+        if (header == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})").matcher(header.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) > Long.parseLong(m.group(2))) {
+            throw S3Error.badRequest("InvalidArgument", "The x-amz-copy-source-range value must be of the form"
+                    + " bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
+        }
+        if (size >= 0 && Long.parseLong(m.group(2)) >= size) {
+            throw S3Error.badRequest("InvalidRange", "The requested range is not satisfiable: the source has " + size + " bytes");
+        }
+        return header.strip();
     }
 
     static Key uploadKey(String bucket, String id) {

@@ -66,20 +66,29 @@ final class S3Objects {
         buckets.require(request.address().bucket());
         HttpServerExchange exchange = request.exchange();
         long length = Payload.length(request.auth(), request.headers(), exchange.getRequestContentLength());
-        if (length < 0) {
+        if (length < 0 && !exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING)) {
             throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
         }
         Map<String, String> stored = storedHeaders(exchange.getRequestHeaders());
         InputStream body = Payload.open(exchange.getInputStream(), request.auth(), request.headers());
         Record live;
-        try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
             if (claim == null) {
                 throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
             }
             Record old = store.get(key.bytes());
-            if (old != null && old.state() == Record.State.LIVE && "*".equals(request.header("If-None-Match"))) {
+            boolean exists = old != null && old.state() == Record.State.LIVE;
+            if (exists && "*".equals(request.header("If-None-Match"))) {
                 throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not"
                         + " hold: the key exists (If-None-Match: *)");
+            }
+            String ifMatch = request.header("If-Match");
+            if (ifMatch != null && !exists) {
+                throw new S3Error(404, "NoSuchKey", "The specified key does not exist (If-Match).");
+            }
+            if (ifMatch != null && !Preconditions.matches(ifMatch, etagOf(old))) {
+                throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not"
+                        + " hold: If-Match");
             }
             live = put.put(key, new PutHandler.Value(body, length, null, true, PutHandler.Rules.S3, stored));
         }
@@ -150,7 +159,7 @@ final class S3Objects {
     void delete(S3Request request) throws S3Error, HttpFailure {
         Key key = request.objectKey();
         buckets.require(request.address().bucket());
-        try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
             if (claim == null) {
                 throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
             }
@@ -185,7 +194,7 @@ final class S3Objects {
         try {
             Key key = S3Request.objectKey(request.address().bucket(), minikv.s3.UriEncoding.encode(
                     objectKey.getBytes(java.nio.charset.StandardCharsets.UTF_8), false));
-            try (KeyClaims.Claim claim = claims.tryClaim(key)) {
+            try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
                 if (claim == null) {
                     return new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
                 }
@@ -255,6 +264,11 @@ final class S3Objects {
             if (name.equals("content-encoding")) {
                 value = withoutAwsChunked(value);
             }
+            if (name.startsWith(USER_METADATA) && value != null) { // an empty value is metadata too
+                userBytes += name.length() - USER_METADATA.length() + value.length();
+                stored.put(name, value);
+                continue;
+            }
             if (value == null || value.isEmpty()) {
                 continue;
             }
@@ -280,7 +294,7 @@ final class S3Objects {
                 kept.add(part.strip());
             }
         }
-        return String.join(",", kept);
+        return String.join(", ", kept);
     }
 
     /** The response-* query parameters of a (presigned) GET override the stored headers. */

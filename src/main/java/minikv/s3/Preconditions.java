@@ -42,7 +42,7 @@ public final class Preconditions {
     }
 
     /** True if the header lists {@code etag} (quoted or not, weak or strong) or is {@code *}. */
-    static boolean matches(String header, String etag) {
+    public static boolean matches(String header, String etag) {
         for (String tag : header.split(",")) {
             String t = tag.strip();
             if (t.equals("*")) {

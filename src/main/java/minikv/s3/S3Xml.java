@@ -41,9 +41,10 @@ public final class S3Xml {
     }
 
     /** S3's error document. */
-    public static String error(S3Error error, String resource) {
+    public static String error(S3Error error, String resource, String requestId) {
         S3Xml xml = new S3Xml();
-        xml.open("Error").element("Code", error.code()).element("Message", error.getMessage()).element("Resource", resource);
+        xml.open("Error").element("Code", error.code()).element("Message", error.getMessage()).element("Resource", resource)
+                .element("RequestId", requestId);
         return xml.end("Error");
     }
 

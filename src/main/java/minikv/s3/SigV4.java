@@ -146,8 +146,7 @@ public final class SigV4 {
             throw new S3Error(400, "AuthorizationQueryParametersError", "X-Amz-Expires must be a number of seconds");
         }
         if (expires < 0 || expires > MAX_EXPIRES_SECONDS) {
-            throw new S3Error(400, "AuthorizationQueryParametersError",
-                    "X-Amz-Expires must be between 0 and " + MAX_EXPIRES_SECONDS + " seconds");
+            throw S3Error.accessDenied("X-Amz-Expires must be between 0 and " + MAX_EXPIRES_SECONDS + " seconds");
         }
         Instant now = clock.instant();
         if (now.isAfter(time.plusSeconds(expires))) {
@@ -216,11 +215,24 @@ public final class SigV4 {
             out.append(name).append(':');
             for (int i = 0; i < values.size(); i++) {
                 out.append(i == 0 ? "" : ",");
-                collapseSpaces(out, values.get(i).strip());
+                collapseSpaces(out, asSent(values.get(i)).strip());
             }
             out.append('\n');
         }
         return out.append('\n').append(signedHeaders).append('\n').append(payloadHash).toString();
+    }
+
+    /**
+     * A header value as the client signed it: HTTP servers read header bytes as ISO-8859-1,
+     * while clients sign the UTF-8 text they sent (a non-ASCII x-amz-meta-* value).
+     */
+    private static String asSent(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) >= 0x80) {
+                return new String(value.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+            }
+        }
+        return value;
     }
 
     /** Appends {@code value} with each run of spaces made one, as SigV4 canonicalizes a header value. */

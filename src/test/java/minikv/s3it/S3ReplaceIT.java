@@ -81,6 +81,27 @@ class S3ReplaceIT {
     }
 
     @Test
+    void writersOfOneKeyAtOnceAllSucceedAndOneOfTheirValuesIsKept() throws Exception {
+        ExecutorService writers = Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                String value = ("writer " + i + " ").repeat(100_000);
+                done.add(writers.submit(() -> client.putObject(b -> b.bucket("replace").key("contended"),
+                        RequestBody.fromString(value))));
+            }
+            for (var f : done) {
+                f.get(); // throws if any was refused
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        String kept = client.getObjectAsBytes(b -> b.bucket("replace").key("contended")).asUtf8String();
+        assertTrue(kept.matches("(writer \\d )+") && kept.equals(kept.substring(0, 9).repeat(100_000)), "one whole value");
+        assertEquals(2, cluster.replicaFiles("/replace/contended").size());
+    }
+
+    @Test
     void anIndexKilledInTheMiddleOfAReplaceLeavesTheOldValue() throws Exception {
         client.putObject(b -> b.bucket("replace").key("crash"), RequestBody.fromString("the old value"));
         CountDownLatch sending = new CountDownLatch(1);
