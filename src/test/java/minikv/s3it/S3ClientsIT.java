@@ -143,7 +143,7 @@ class S3ClientsIT {
     }
 
     @Test
-    void boto3PutsGetsListsDeletesAndPresigns() throws IOException {
+    void boto3PutsGetsListsCopiesUploadsInPartsDeletesAndPresigns() throws IOException {
         List<String> pythons = new ArrayList<>();
         for (String python : List.of("/usr/bin/python3", "python3")) {
             if (Command.run(dir, Map.of(), PATIENCE, List.of(python, "-c", "import boto3")).exit() == 0) {

@@ -1,4 +1,4 @@
-"""boto3 against minikv's S3 endpoint: put, get, head, list, delete_objects and a presigned GET.
+"""boto3 against minikv's S3 endpoint: put, get, head, list, copy, multipart, delete_objects, a presigned GET.
 
 Run by S3ClientsIT with the endpoint and keys in the environment; the argument is the bucket.
 """
@@ -36,12 +36,30 @@ assert [o["Key"] for o in listed["Contents"]] == ["dir/a", "dir/b", "dir/value.b
 top = s3.list_objects_v2(Bucket=bucket, Delimiter="/")
 assert [p["Prefix"] for p in top["CommonPrefixes"]] == ["dir/"], top
 
+copied = s3.copy_object(Bucket=bucket, Key="dir/copy.bin", CopySource={"Bucket": bucket, "Key": "dir/value.bin"})
+assert copied["CopyObjectResult"]["ETag"] == put["ETag"], copied
+assert s3.get_object(Bucket=bucket, Key="dir/copy.bin")["Metadata"] == {"origin": "boto3"}
+
+big = os.urandom(11 << 20)
+upload = s3.create_multipart_upload(Bucket=bucket, Key="multi.bin")["UploadId"]
+parts = []
+for number, start in enumerate(range(0, len(big), 5 << 20), 1):
+    etag = s3.upload_part(Bucket=bucket, Key="multi.bin", UploadId=upload, PartNumber=number,
+                          Body=big[start:start + (5 << 20)])["ETag"]
+    parts.append({"PartNumber": number, "ETag": etag})
+assert [p["PartNumber"] for p in s3.list_parts(Bucket=bucket, Key="multi.bin", UploadId=upload)["Parts"]] == [1, 2, 3]
+done = s3.complete_multipart_upload(Bucket=bucket, Key="multi.bin", UploadId=upload, MultipartUpload={"Parts": parts})
+assert done["ETag"].endswith('-3"'), done["ETag"]
+assert s3.get_object(Bucket=bucket, Key="multi.bin")["Body"].read() == big
+s3.delete_object(Bucket=bucket, Key="multi.bin")
+
 url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "other"}, ExpiresIn=300)
 with urllib.request.urlopen(url) as answer:
     assert answer.read() == b"other"
 
-deleted = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in ["dir/a", "dir/b", "dir/value.bin", "other"]]})
-assert sorted(d["Key"] for d in deleted["Deleted"]) == ["dir/a", "dir/b", "dir/value.bin", "other"], deleted
+names = ["dir/a", "dir/b", "dir/copy.bin", "dir/value.bin", "other"]
+deleted = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in names]})
+assert sorted(d["Key"] for d in deleted["Deleted"]) == names, deleted
 assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
 s3.delete_bucket(Bucket=bucket)
 print("boto3 flow passed")
