@@ -59,6 +59,9 @@ final class S3Answers {
         if (failure.getCause() instanceof BodyRejected rejected) {
             return rejected.error();
         }
+        if (failure.getCause() instanceof SourceUnreadable unreadable) {
+            return new S3Error(503, "ServiceUnavailable", unreadable.getMessage() + "; nothing stored");
+        }
         String message = failure.getMessage();
         return switch (failure.status()) {
             case 400 -> S3Error.badRequest(message.contains("ended early") ? "IncompleteBody" : "InvalidRequest", message);

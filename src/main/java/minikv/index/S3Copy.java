@@ -107,7 +107,8 @@ final class S3Copy {
             if (answer.status() == 416) {
                 throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable");
             }
-            return put.put(key, new PutHandler.Value(answer.body(), answer.contentLength(), null, true,
+            return put.put(key, new PutHandler.Value(SourceUnreadable.guard(answer.body(), "the copy source " + source.key()),
+                    answer.contentLength(), null, true,
                     PutHandler.Rules.S3, headers));
         } catch (IOException e) {
             throw new S3Error(503, "ServiceUnavailable", "reading the copy source: " + e.getMessage());

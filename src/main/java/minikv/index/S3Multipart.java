@@ -185,7 +185,7 @@ final class S3Multipart {
         headers.remove(OBJECT_KEY);
         headers.put(ETAG, etag);
         Key object = request.objectKey();
-        try (InputStream body = new PartsInput(objects, chosen)) {
+        try (InputStream body = SourceUnreadable.guard(new PartsInput(objects, chosen), "the upload's parts")) {
             write(object, new PutHandler.Value(body, length, null, true, PutHandler.Rules.S3, headers));
         } catch (IOException e) {
             throw new S3Error(500, "InternalError", "reading the parts: " + e.getMessage());
