@@ -295,29 +295,51 @@ final class S3Multipart {
 
     /**
      * Aborts every upload begun before {@code before} (epoch ms): parts first, then the upload,
-     * as AbortMultipartUpload does. Returns how many went.
+     * as AbortMultipartUpload does; and erases the parts older than that whose upload is gone (a
+     * crash in the middle of an abort). Records rebuilt from the volumes know no time (0), so
+     * after a rebuild the uploads that were under way are aborted at the first sweep: their
+     * records no longer say which object they were for. Returns how many keys went.
      */
     int abortBegunBefore(long before) {
         byte[] prefix = NAMESPACE.getBytes(StandardCharsets.UTF_8);
-        List<Key> old = new ArrayList<>();
+        List<Key> uploads = new ArrayList<>();
+        List<S3Multipart.Part> orphans = new ArrayList<>();
         try (IndexStore.Snapshot snapshot = store.snapshot()) {
             snapshot.scanRecords(prefix, prefix, Record.State.LIVE, (key, record) -> {
-                if (record.details().headers().containsKey(OBJECT_KEY) && record.details().modifiedMillis() < before) {
-                    old.add(Key.fromStored(key));
+                if (record.details().modifiedMillis() >= before) {
+                    return true;
+                }
+                String below = new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
+                String[] parts = below.split("/", -1); // BUCKET/ID or BUCKET/ID/NNNNN
+                if (parts.length == 2) {
+                    uploads.add(Key.fromStored(key));
+                } else if (parts.length == 3) {
+                    Record upload = store.get(uploadKey(parts[0], parts[1]).bytes());
+                    if (upload == null || upload.state() != Record.State.LIVE) {
+                        orphans.add(new Part(partNumberOrZero(parts[2]), Key.fromStored(key), record));
+                    }
                 }
                 return true;
             });
         }
-        int aborted = 0;
-        for (Key upload : old) {
-            try {
+        int gone = 0;
+        try {
+            for (Key upload : uploads) {
                 eraseUpload(upload);
-                aborted++;
-            } catch (HttpFailure e) {
-                // a volume down: the next sweep tries again
+                gone++;
             }
+            for (Part part : orphans) {
+                try (KeyClaims.Claim claim = claims.claimWithin(part.key(), S3Answers.CLAIM_PATIENCE)) {
+                    if (claim != null) {
+                        eraser.erase(part.key(), part.record());
+                        gone++;
+                    }
+                }
+            }
+        } catch (HttpFailure e) {
+            // a volume down, or the key changed meanwhile: the next sweep tries again
         }
-        return aborted;
+        return gone;
     }
 
     /**

@@ -29,7 +29,7 @@ final class S3UploadSweeper implements AutoCloseable {
             try {
                 int aborted = multipart.abortBegunBefore(System.currentTimeMillis() - maxAge.toMillis());
                 if (aborted > 0) {
-                    log.info("aborted {} multipart upload(s) begun more than {} ago", aborted, maxAge);
+                    log.info("aborted multipart uploads begun more than {} ago: {} key(s) removed", maxAge, aborted);
                 }
             } catch (RuntimeException e) {
                 log.warn("cannot sweep old multipart uploads: {}", e.toString());
