@@ -212,8 +212,9 @@ final class S3Objects {
     }
 
     /**
-     * The answer of one replica's volume, trying the others (from a random one on) if it is down
-     * or fails; for HEAD of a record that knows its size, no volume at all.
+     * The answer of one replica's volume, trying the others (from a random one on, those whose
+     * volume is up first) if one is down or fails. A HEAD asks the volume too: it says whether the
+     * replica is there, and its Content-Length.
      */
     Answer fetch(Key key, Record record, boolean head, String range) throws S3Error {
         return fetch(key, record, head, range, false);
