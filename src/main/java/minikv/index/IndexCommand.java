@@ -26,6 +26,10 @@ import picocli.CommandLine.Spec;
                     + " replica, PUT writes every replica at once (all or nothing), DELETE, UNLINK, RELINK, and"
                     + " GET /prefix?list or ?unlinked list keys.",
             "",
+            "",
+            "With --s3-port and --s3-credentials it also serves the S3 API on its own port: the S3 object KEY in"
+                    + " BUCKET is the key /BUCKET/KEY.",
+            "",
             "Metrics, health checks and a status page are on a separate admin port. Stops cleanly on SIGTERM."})
 public final class IndexCommand implements Callable<Integer> {
 
