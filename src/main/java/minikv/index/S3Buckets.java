@@ -77,12 +77,9 @@ final class S3Buckets {
     }
 
     void create(S3Request request) throws S3Error, HttpFailure {
-        S3Objects.drain(request); // its location constraint: there is one region
+        request.drain(); // its location constraint: there is one region
         Key key = request.bucketKey();
-        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
-            if (claim == null) {
-                throw new S3Error(409, "OperationAborted", "the bucket is being created or deleted by another request");
-            }
+        try (KeyClaims.Claim claim = S3Request.claim(claims, key)) {
             Record marker = store.get(key.bytes());
             // As in us-east-1, the region minikv says it is: making a bucket again succeeds and changes nothing.
             if (marker == null || marker.state() != Record.State.LIVE) {
@@ -104,10 +101,7 @@ final class S3Buckets {
     void delete(S3Request request) throws S3Error, HttpFailure {
         String bucket = request.address().bucket();
         Key key = request.bucketKey();
-        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
-            if (claim == null) {
-                throw new S3Error(409, "OperationAborted", "the bucket is being created or deleted by another request");
-            }
+        try (KeyClaims.Claim claim = S3Request.claim(claims, key)) {
             Record marker = require(bucket);
             if (holdsAnyKey(key.bytes())) {
                 throw new S3Error(409, "BucketNotEmpty", "The bucket you tried to delete is not empty: " + bucket);

@@ -84,7 +84,7 @@ final class S3Copy {
                     + " to itself without changing the object's metadata, storage class, website redirect location or"
                     + " encryption attributes.");
         }
-        S3Objects.drain(request);
+        request.drain();
         Map<String, String> headers = replaceMetadata ? S3Objects.storedHeaders(request.exchange().getRequestHeaders())
                 : new TreeMap<>(source.record().details().headers());
         headers.remove(S3Multipart.ETAG); // a copy is one part: its ETag is its md5
@@ -99,11 +99,8 @@ final class S3Copy {
      * key's claim; returns the record now live.
      */
     Record write(Key key, Source source, String range, Map<String, String> headers) throws S3Error, HttpFailure {
-        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE);
+        try (KeyClaims.Claim claim = S3Request.claim(claims, key);
              Answer answer = objects.fetch(source.key(), source.record(), false, range)) {
-            if (claim == null) {
-                throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
-            }
             if (answer.status() == 416) {
                 throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable");
             }

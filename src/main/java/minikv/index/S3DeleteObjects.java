@@ -1,10 +1,6 @@
 package minikv.index;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
-import minikv.s3.BodyRejected;
-import minikv.s3.Payload;
 import minikv.s3.S3Error;
 import minikv.s3.S3Xml;
 import minikv.s3.S3XmlInput;
@@ -22,7 +18,7 @@ final class S3DeleteObjects {
     }
 
     void answer(S3Request request) throws S3Error {
-        S3XmlInput delete = S3XmlInput.parse(body(request), "Delete");
+        S3XmlInput delete = S3XmlInput.parse(request.smallBody(MAX_BODY), "Delete");
         List<S3XmlInput> keys = delete.children("Object");
         if (keys.isEmpty() || keys.size() > MAX_KEYS) {
             throw S3Error.badRequest("MalformedXML", "DeleteObjects names 1 to " + MAX_KEYS + " keys, not " + keys.size());
@@ -44,19 +40,5 @@ final class S3DeleteObjects {
             }
         }
         S3Answers.xml(request.exchange(), 200, xml.end("DeleteResult"));
-    }
-
-    private static byte[] body(S3Request request) throws S3Error {
-        try (InputStream in = Payload.open(request.exchange().getInputStream(), request.auth(), request.headers())) {
-            byte[] body = in.readNBytes(MAX_BODY + 1);
-            if (body.length > MAX_BODY) {
-                throw S3Error.badRequest("MalformedXML", "a DeleteObjects body is at most " + MAX_BODY + " bytes");
-            }
-            return body;
-        } catch (BodyRejected e) {
-            throw e.error();
-        } catch (IOException e) {
-            throw S3Error.badRequest("IncompleteBody", "the request body ended early: " + e.getMessage());
-        }
     }
 }

@@ -68,7 +68,7 @@ final class S3Multipart {
         StringBuilder text = new StringBuilder("minikv multipart upload of ").append(s3Key).append('\n');
         headers.forEach((name, value) -> text.append(name).append(": ").append(value).append('\n'));
         byte[] value = text.toString().getBytes(StandardCharsets.UTF_8);
-        S3Objects.drain(request);
+        request.drain();
         Key upload = uploadKey(request.address().bucket(), id);
         write(upload, new PutHandler.Value(new ByteArrayInputStream(value), value.length, null, true, PutHandler.Rules.MINIKEYVALUE, headers));
         S3Answers.xml(request.exchange(), 200, new S3Xml("InitiateMultipartUploadResult")
@@ -83,7 +83,7 @@ final class S3Multipart {
         var exchange = request.exchange();
         if (request.header("x-amz-copy-source") != null) {
             S3Copy.Source source = copy.source(request);
-            S3Objects.drain(request);
+            request.drain();
             String range = copyRange(request.header("x-amz-copy-source-range"), source.record().details().size());
             Record copied = copy.write(partKey(upload, number), source, range, Map.of());
             S3Answers.xml(exchange, 200, new S3Xml("CopyPartResult")
@@ -95,13 +95,10 @@ final class S3Multipart {
         if (length < 0) {
             throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
         }
-        InputStream body = Payload.open(exchange.getInputStream(), request.auth(), request.headers());
+        InputStream body = request.body();
         Key part = partKey(upload, number);
         Record live;
-        try (KeyClaims.Claim claim = claims.claimWithin(part, S3Answers.CLAIM_PATIENCE)) {
-            if (claim == null) {
-                throw new S3Error(409, "OperationAborted", "part " + number + " is being uploaded by another request");
-            }
+        try (KeyClaims.Claim claim = S3Request.claim(claims, part)) {
             live = put.put(part, new PutHandler.Value(body, length, null, true, PutHandler.Rules.S3, Map.of()));
         }
         exchange.getResponseHeaders().put(new io.undertow.util.HttpString("ETag"), S3Objects.quoted(live.md5Hex()));
@@ -199,15 +196,7 @@ final class S3Multipart {
 
     /** The parts the Complete body lists, checked against those uploaded. */
     private List<Part> chosenParts(S3Request request, List<Part> uploaded) throws S3Error {
-        byte[] body;
-        try (InputStream in = Payload.open(request.exchange().getInputStream(), request.auth(), request.headers())) {
-            body = in.readNBytes(MAX_COMPLETE_BODY);
-        } catch (minikv.s3.BodyRejected e) {
-            throw e.error();
-        } catch (IOException e) {
-            throw S3Error.badRequest("IncompleteBody", "the request body ended early: " + e.getMessage());
-        }
-        List<S3XmlInput> listed = S3XmlInput.parse(body, "CompleteMultipartUpload").children("Part");
+        List<S3XmlInput> listed = S3XmlInput.parse(request.smallBody(MAX_COMPLETE_BODY), "CompleteMultipartUpload").children("Part");
         if (listed.isEmpty()) {
             throw S3Error.badRequest("MalformedXML", "You must specify at least one part");
         }
@@ -273,10 +262,7 @@ final class S3Multipart {
 
     /** Writes {@code key} under its claim: an upload, or the completed object (replacing one there). */
     private void write(Key key, PutHandler.Value value) throws S3Error, HttpFailure {
-        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
-            if (claim == null) {
-                throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
-            }
+        try (KeyClaims.Claim claim = S3Request.claim(claims, key)) {
             put.put(key, value);
         }
     }

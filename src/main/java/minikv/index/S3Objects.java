@@ -70,12 +70,9 @@ final class S3Objects {
             throw new S3Error(411, "MissingContentLength", "You must provide the Content-Length HTTP header.");
         }
         Map<String, String> stored = storedHeaders(exchange.getRequestHeaders());
-        InputStream body = Payload.open(exchange.getInputStream(), request.auth(), request.headers());
+        InputStream body = request.body();
         Record live;
-        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
-            if (claim == null) {
-                throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
-            }
+        try (KeyClaims.Claim claim = S3Request.claim(claims, key)) {
             Record old = store.get(key.bytes());
             boolean exists = old != null && old.state() == Record.State.LIVE;
             if (exists && "*".equals(request.header("If-None-Match"))) {
@@ -159,16 +156,18 @@ final class S3Objects {
     void delete(S3Request request) throws S3Error, HttpFailure {
         Key key = request.objectKey();
         buckets.require(request.address().bucket());
-        try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
-            if (claim == null) {
-                throw new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
-            }
+        erase(key);
+        S3Answers.empty(request.exchange(), 204); // S3 says 204 whether or not the key was there
+    }
+
+    /** Erases {@code key} and its replicas, if it has a record, under its claim. */
+    private void erase(Key key) throws S3Error, HttpFailure {
+        try (KeyClaims.Claim claim = S3Request.claim(claims, key)) {
             Record record = store.get(key.bytes());
             if (record != null) {
                 eraser.erase(key, record);
             }
         }
-        S3Answers.empty(request.exchange(), 204); // S3 says 204 whether or not the key was there
     }
 
     void deleteMany(S3Request request) throws S3Error {
@@ -192,17 +191,8 @@ final class S3Objects {
     /** DeleteObject for one key of a DeleteObjects: null if done, else the error. */
     S3Error deleteOne(S3Request request, String objectKey) {
         try {
-            Key key = S3Request.objectKey(request.address().bucket(), minikv.s3.UriEncoding.encode(
-                    objectKey.getBytes(java.nio.charset.StandardCharsets.UTF_8), false));
-            try (KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE)) {
-                if (claim == null) {
-                    return new S3Error(409, "OperationAborted", "A conflicting operation is under way on " + key);
-                }
-                Record record = store.get(key.bytes());
-                if (record != null) {
-                    eraser.erase(key, record);
-                }
-            }
+            erase(S3Request.objectKey(request.address().bucket(), minikv.s3.UriEncoding.encode(
+                    objectKey.getBytes(java.nio.charset.StandardCharsets.UTF_8), false)));
             return null;
         } catch (S3Error e) {
             return e;
@@ -243,17 +233,6 @@ final class S3Objects {
             }
         }
         throw new S3Error(503, "ServiceUnavailable", "no replica of " + key + " could be read (" + failure + ")");
-    }
-
-    /** Reads and drops a body whose content is not needed, through its checks. */
-    static void drain(S3Request request) throws S3Error {
-        try (InputStream body = Payload.open(request.exchange().getInputStream(), request.auth(), request.headers())) {
-            body.transferTo(OutputStream.nullOutputStream());
-        } catch (minikv.s3.BodyRejected e) {
-            throw e.error();
-        } catch (IOException e) {
-            throw S3Error.badRequest("IncompleteBody", "the request body ended early: " + e.getMessage());
-        }
     }
 
     static Map<String, String> storedHeaders(HeaderMap headers) throws S3Error {

@@ -61,6 +61,51 @@ record S3Request(HttpServerExchange exchange, S3Address address, Map<String, Str
         return headersOf(exchange);
     }
 
+    /** Reads and drops a body whose content is not needed, through its checks. */
+    void drain() throws S3Error {
+        try (java.io.InputStream in = body()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException e) {
+            throw bodyFailure(e);
+        }
+    }
+
+    /** A small body (an XML document) whole, through its checks. @throws S3Error past {@code max} bytes */
+    byte[] smallBody(int max) throws S3Error {
+        try (java.io.InputStream in = body()) {
+            byte[] body = in.readNBytes(max + 1);
+            if (body.length > max) {
+                throw S3Error.badRequest("MalformedXML", "this request's body is at most " + max + " bytes");
+            }
+            return body;
+        } catch (java.io.IOException e) {
+            throw bodyFailure(e);
+        }
+    }
+
+    /** The body as Payload decodes and checks it. */
+    java.io.InputStream body() throws S3Error {
+        return minikv.s3.Payload.open(exchange.getInputStream(), auth, headers());
+    }
+
+    private static S3Error bodyFailure(java.io.IOException e) {
+        return e instanceof minikv.s3.BodyRejected rejected ? rejected.error()
+                : S3Error.badRequest("IncompleteBody", "the request body ended early: " + e.getMessage());
+    }
+
+    /**
+     * The claim on {@code key} once the request holding it lets go (see {@link
+     * S3Answers#CLAIM_PATIENCE}). @throws S3Error 409 OperationAborted if it is still held then
+     */
+    static KeyClaims.Claim claim(KeyClaims claims, Key key) throws S3Error {
+        KeyClaims.Claim claim = claims.claimWithin(key, S3Answers.CLAIM_PATIENCE);
+        if (claim == null) {
+            throw new S3Error(409, "OperationAborted", "A conflicting operation has been under way on " + key + " for "
+                    + S3Answers.CLAIM_PATIENCE.toSeconds() + " s");
+        }
+        return claim;
+    }
+
     /** The resource named in error documents. */
     String resource() {
         return address.bucket() == null ? "/" : "/" + address.bucket() + (address.rawKey() == null ? "" : "/" + address.rawKey());
