@@ -6,7 +6,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +22,8 @@ import minikv.s3.S3Error;
 import minikv.s3.S3Time;
 import minikv.store.IndexStore;
 import minikv.store.Record;
+import org.xnio.channels.Channels;
+import org.xnio.channels.StreamSinkChannel;
 
 /**
  * PutObject, GetObject, HeadObject and DeleteObject on the key {@code /bucket/key}. A PUT goes
@@ -39,7 +41,8 @@ final class S3Objects {
     private static final String MINIKV_HEADERS = "x-minikv-";
     /** S3's limit on the x-amz-meta-* headers of one object, names and values together. */
     private static final int MAX_USER_METADATA = 2048;
-    private static final int BUFFER_BYTES = 64 * 1024;
+    /** The most a GET holds of a value at once. */
+    private static final int BUFFER_BYTES = 1024 * 1024;
     private static final HttpString ETAG = new HttpString("ETag");
 
     private final IndexStore store;
@@ -145,7 +148,7 @@ final class S3Objects {
                 exchange.endExchange();
                 return;
             }
-            copy(answer.body(), exchange.getOutputStream());
+            copy(answer, exchange);
         } catch (IOException e) {
             // The value was on its way: the client sees a body cut short, as from any server.
             request.exchange().setPersistent(false);
@@ -288,12 +291,21 @@ final class S3Objects {
         }
     }
 
-    private static void copy(InputStream in, OutputStream out) throws IOException {
-        byte[] buffer = new byte[BUFFER_BYTES];
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-            out.write(buffer, 0, n);
+    /**
+     * Copies the body straight to the response channel, a whole buffer per write. Through
+     * Undertow's output stream each write would be cut into its 16 KiB pooled buffers, which
+     * made a 1 GiB GET take 1.16 s where this takes 0.80 s (scripts/bench --only s3, one session).
+     */
+    private static void copy(Answer answer, HttpServerExchange exchange) throws IOException {
+        long length = answer.contentLength();
+        byte[] buffer = new byte[(int) (length < 0 ? BUFFER_BYTES : Math.max(1, Math.min(length, BUFFER_BYTES)))];
+        InputStream in = answer.body();
+        StreamSinkChannel out = exchange.getResponseChannel();
+        for (int n; (n = in.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+            Channels.writeBlocking(out, ByteBuffer.wrap(buffer, 0, n));
         }
-        out.flush();
+        out.shutdownWrites();
+        Channels.flushBlocking(out);
     }
 
     /** A multipart object's ETag (see {@link S3Multipart}), else the md5, else null. */
