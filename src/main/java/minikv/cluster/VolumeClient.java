@@ -84,6 +84,22 @@ public final class VolumeClient {
         });
     }
 
+    /** The bytes of the small file at {@code url}; null if there is none. @throws IOException if it has over {@code maxBytes} */
+    public byte[] bytes(String url, int maxBytes) throws IOException {
+        return retried(() -> {
+            try (Answer answer = get(url)) {
+                if (answer == null) {
+                    return null;
+                }
+                byte[] bytes = answer.body().readNBytes(maxBytes + 1);
+                if (bytes.length > maxBytes) {
+                    throw new IOException(url + " holds over " + maxBytes + " bytes");
+                }
+                return bytes;
+            }
+        });
+    }
+
     /** Reads the whole file at {@code url} through md5; null if there is none. */
     public Content read(String url) throws IOException {
         return retried(() -> {

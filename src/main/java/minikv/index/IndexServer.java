@@ -156,7 +156,7 @@ public final class IndexServer implements AutoCloseable {
             S3Config s3 = config.s3().get();
             S3Buckets buckets = new S3Buckets(store, claims, put, eraser);
             S3Objects objects = new S3Objects(store, claims, put, eraser, volumes, buckets, config.volumeTimeout());
-            S3Copy copy = new S3Copy(store, claims, put, objects, buckets);
+            S3Copy copy = new S3Copy(store, claims, objects, buckets);
             S3Multipart multipart = new S3Multipart(store, claims, put, eraser, objects, buckets, copy);
             this.uploadSweeper = new S3UploadSweeper(multipart, s3.uploadMaxAge());
             S3Front s3Front = new S3Front(new SigV4(s3.credentials(), Clock.systemUTC()), s3.domain(), buckets, objects,

@@ -22,14 +22,12 @@ final class S3Copy {
 
     private final IndexStore store;
     private final KeyClaims claims;
-    private final PutHandler put;
     private final S3Objects objects;
     private final S3Buckets buckets;
 
-    S3Copy(IndexStore store, KeyClaims claims, PutHandler put, S3Objects objects, S3Buckets buckets) {
+    S3Copy(IndexStore store, KeyClaims claims, S3Objects objects, S3Buckets buckets) {
         this.store = store;
         this.claims = claims;
-        this.put = put;
         this.objects = objects;
         this.buckets = buckets;
     }
@@ -104,7 +102,7 @@ final class S3Copy {
             if (answer.status() == 416) {
                 throw new S3Error(416, "InvalidRange", "The requested range is not satisfiable");
             }
-            return put.put(key, new PutHandler.Value(SourceUnreadable.guard(answer.body(), "the copy source " + source.key()),
+            return objects.write(key, new PutHandler.Value(SourceUnreadable.guard(answer.body(), "the copy source " + source.key()),
                     answer.contentLength(), null, true,
                     PutHandler.Rules.S3, headers));
         } catch (IOException e) {

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <p>An S3 object {@code key} in {@code bucket} is the minikv key {@code /bucket/key}; a bucket
  * is the key {@code /bucket/}, whose small value marks it as made (see {@link S3Buckets}).
  * Values, buckets and uploads thus lie on the volumes in minikeyvalue's layout; the stored headers
- * and multipart ETags are in the index's records only, and a rebuild does not bring them back.
+ * and multipart ETags are in the records, with a copy on the volumes for a rebuild ({@link S3HeadersCopies}).
  */
 final class S3Front implements HttpHandler {
 

@@ -183,7 +183,9 @@ final class S3Multipart {
         headers.put(ETAG, etag);
         Key object = request.objectKey();
         try (InputStream body = SourceUnreadable.guard(new PartsInput(objects, chosen), "the upload's parts")) {
-            write(object, new PutHandler.Value(body, length, null, true, PutHandler.Rules.S3, headers));
+            try (KeyClaims.Claim claim = S3Request.claim(claims, object)) {
+                objects.write(object, new PutHandler.Value(body, length, null, true, PutHandler.Rules.S3, headers));
+            }
         } catch (IOException e) {
             throw new S3Error(500, "InternalError", "reading the parts: " + e.getMessage());
         }
@@ -260,7 +262,7 @@ final class S3Multipart {
         }
     }
 
-    /** Writes {@code key} under its claim: an upload, or the completed object (replacing one there). */
+    /** Writes the upload record {@code key} under its claim. */
     private void write(Key key, PutHandler.Value value) throws S3Error, HttpFailure {
         try (KeyClaims.Claim claim = S3Request.claim(claims, key)) {
             put.put(key, value);

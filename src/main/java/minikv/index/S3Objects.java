@@ -52,6 +52,7 @@ final class S3Objects {
     private final Volumes volumes;
     private final S3Buckets buckets;
     private final java.time.Duration volumeTimeout;
+    private final S3HeadersCopies headersCopies;
 
     S3Objects(IndexStore store, KeyClaims claims, PutHandler put, Eraser eraser, Volumes volumes, S3Buckets buckets,
             java.time.Duration volumeTimeout) {
@@ -62,6 +63,17 @@ final class S3Objects {
         this.volumes = volumes;
         this.buckets = buckets;
         this.volumeTimeout = volumeTimeout;
+        this.headersCopies = new S3HeadersCopies(store, claims, put, eraser);
+    }
+
+    /**
+     * Writes the S3 object {@code key} under the caller's claim: its value, then the copy of its
+     * headers on the volumes (see {@link S3HeadersCopies}). Returns the record now live.
+     */
+    Record write(Key key, PutHandler.Value value) throws HttpFailure {
+        Record live = put.put(key, value);
+        headersCopies.keep(key, live);
+        return live;
     }
 
     void put(S3Request request) throws S3Error, HttpFailure {
@@ -90,7 +102,7 @@ final class S3Objects {
                 throw new S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not"
                         + " hold: If-Match");
             }
-            live = put.put(key, new PutHandler.Value(body, length, null, true, PutHandler.Rules.S3, stored));
+            live = write(key, new PutHandler.Value(body, length, null, true, PutHandler.Rules.S3, stored));
         }
         exchange.getResponseHeaders().put(ETAG, quoted(live.md5Hex()));
         S3Answers.empty(exchange, 200);
@@ -170,6 +182,7 @@ final class S3Objects {
             if (record != null) {
                 eraser.erase(key, record);
             }
+            headersCopies.drop(key);
         }
     }
 

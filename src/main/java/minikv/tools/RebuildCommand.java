@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Rebuilds the index from the volumes alone (also a volume set written by minikeyvalue).",
-            "Reads every replica to compute its md5 unless --no-md5. Refuses a NEWDB that is not empty.",
+            "Reads every replica to compute its md5 unless --no-md5, then gives S3 objects back their",
+            "stored headers from the copies on the volumes. Refuses a NEWDB that is not empty.",
             "Exit status: 0 done; 1 not done (a volume could not be read: nothing written) or done",
             "with keys to look at (replicas that disagree)."})
 public final class RebuildCommand implements Callable<Integer> {
@@ -65,6 +66,7 @@ public final class RebuildCommand implements Callable<Integer> {
     private final AtomicLong unlinked = new AtomicLong();
     private final AtomicLong attention = new AtomicLong();
     private final AtomicLong links = new AtomicLong();
+    private final HeadersRestore headers = new HeadersRestore();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -120,6 +122,11 @@ public final class RebuildCommand implements Callable<Integer> {
                 }
             });
             writers.await();
+            if (crawler.report().complete()) {
+                try (Progress progress = Progress.start("restoring the stored headers of S3 objects", "objects")) {
+                    headers.restore(store, client, cluster.parallel, progress);
+                }
+            }
         }
         Crawler.Report report = crawler.report();
         report.examples.forEach(line -> System.out.println("rebuild: " + line));
@@ -150,6 +157,12 @@ public final class RebuildCommand implements Callable<Integer> {
         if (links.get() + report.unserved.get() > 0) {
             System.out.printf("rebuild: skipped %,d symbolic links and %,d listed directories the volumes did not serve"
                     + " (links, or removed meanwhile)%n", links.get(), report.unserved.get());
+        }
+        if (headers.restored.get() + headers.unmatched.get() + headers.unreadable.get() > 0) {
+            System.out.printf("rebuild: stored headers of %,d S3 objects restored from their copies on the volumes;"
+                    + " %,d copies matched no value%s and were left alone%n", headers.restored.get(), headers.unmatched.get(),
+                    noMd5 ? " (--no-md5 cannot tell which value a copy describes)" : "");
+            attention.addAndGet(headers.unreadable.get());
         }
         System.out.println("rebuild: the new index is " + where + " (start the index with --db " + where + ")");
         if (attention.get() > 0) {
