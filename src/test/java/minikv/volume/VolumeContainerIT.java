@@ -3,11 +3,15 @@ package minikv.volume;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
+import minikv.testing.FreePorts;
 import minikv.testing.Http;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.GenericContainer;
@@ -18,15 +22,20 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The rendered volume config served by upstream nginx (the official image) rather than Debian's:
- * the template must not depend on one distribution's build. Skipped where no Docker engine is
- * reachable.
+ * The rendered volume config served by nginx in a container, its only file system the image's
+ * (upstream nginx, or this machine's nginx alone, see {@link #NGINX_IMAGE}): the template must not
+ * depend on what else a host has. Skipped where no Docker engine is reachable.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class VolumeContainerIT {
 
-    /** Upstream nginx; also the image of MultiHostIT's volumes. */
-    static final DockerImageName NGINX_IMAGE = DockerImageName.parse("nginx:1.27");
+    /**
+     * The image of a volume host, here and in MultiHostIT: {@code MINIKV_VOLUME_IMAGE}, which
+     * scripts/setup-docker builds from this machine's nginx where no registry can be reached,
+     * else upstream nginx.
+     */
+    static final DockerImageName NGINX_IMAGE = DockerImageName.parse(
+            System.getenv().getOrDefault("MINIKV_VOLUME_IMAGE", "nginx:1.27"));
     private static final String DIR = "/data/volume";
     private static final RuntimeFiles FILES = new RuntimeFiles(Path.of(DIR));
 
@@ -36,6 +45,7 @@ class VolumeContainerIT {
             .withCommand("nginx", "-p", FILES.runtimeDir() + "/", "-c", FILES.config().toString(),
                     "-e", "stderr", "-g", "daemon off;")
             .withExposedPorts(80)
+            .withCreateContainerCmdModifier(create -> create.getHostConfig().withPortBindings(loopback(FreePorts.next())))
             .waitingFor(Wait.forHttp("/").forStatusCode(200));
 
     @Test
@@ -47,6 +57,11 @@ class VolumeContainerIT {
         assertArrayEquals(value, Http.get(url).body());
         assertEquals(204, Http.delete(url).statusCode());
         assertEquals(404, Http.get(url).statusCode());
+    }
+
+    /** Port 80 of a container published on {@code hostPort} of 127.0.0.1 only, whatever the engine's default. */
+    static PortBinding loopback(int hostPort) {
+        return new PortBinding(Ports.Binding.bindIpAndPort("127.0.0.1", hostPort), ExposedPort.tcp(80));
     }
 
     /** The container runs nginx as root and DIR belongs to root. */
