@@ -84,6 +84,25 @@ public final class VolumeClient {
         });
     }
 
+    /** When the file at {@code url} was last written (epoch ms, from its Last-Modified), or 0 if there is none. */
+    public long lastModified(String url) throws IOException {
+        return retried(() -> {
+            try (Answer answer = ask("HEAD", url)) {
+                if (answer.status() == 404) {
+                    return 0L;
+                }
+                expect(answer, "HEAD", url, 200);
+                String header = answer.header("Last-Modified");
+                try {
+                    return header == null ? 0L : java.time.ZonedDateTime.parse(header,
+                            java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+                } catch (java.time.format.DateTimeParseException e) {
+                    return 0L;
+                }
+            }
+        });
+    }
+
     /** The bytes of the small file at {@code url}; null if there is none. @throws IOException if it has over {@code maxBytes} */
     public byte[] bytes(String url, int maxBytes) throws IOException {
         return retried(() -> {

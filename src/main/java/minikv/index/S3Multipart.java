@@ -29,7 +29,7 @@ import minikv.store.Record;
  */
 final class S3Multipart {
 
-    static final String NAMESPACE = "/.minikv-multipart/";
+    static final String NAMESPACE = minikv.cluster.AbandonedUploads.PREFIX;
     /** The record header that names an upload's object. */
     private static final String OBJECT_KEY = "x-minikv-upload-key";
     /** The record header of a multipart object's ETag (the md5 of its parts' md5s, then -N). */

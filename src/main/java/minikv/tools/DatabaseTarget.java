@@ -100,6 +100,26 @@ final class DatabaseTarget implements Target {
     }
 
     @Override
+    public List<String> locations(byte[] key) {
+        Record record = store.get(key);
+        return record != null && record.state() == Record.State.LIVE ? record.locations() : List.of();
+    }
+
+    /** Marks the key DELETING (durably, before any replica goes), then finishes the delete as a repair does. */
+    @Override
+    public KeyReport erase(byte[] key) {
+        Record record = store.get(key);
+        if (record == null || record.state() != Record.State.LIVE) {
+            return new KeyReport(KeyReport.Kind.ABSENT, "");
+        }
+        if (!store.compareAndSet(key, record, record.withState(Record.State.DELETING))) {
+            return KeyReport.failed("changed meanwhile; left as it is");
+        }
+        KeyReport finished = doctor.repair(key, true);
+        return finished.kind() == KeyReport.Kind.FAILED ? finished : new KeyReport(KeyReport.Kind.REPAIRED, "deleted");
+    }
+
+    @Override
     public List<byte[]> unsettled() {
         return store.unsettled().stream().map(IndexStore.Entry::key).toList();
     }

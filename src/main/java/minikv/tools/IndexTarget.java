@@ -148,6 +148,27 @@ final class IndexTarget implements Target {
     }
 
     @Override
+    public List<String> locations(byte[] key) throws IOException {
+        try (Answer head = ask("HEAD", encode(key, true))) {
+            String volumes = head.header("Key-Volumes");
+            return head.status() == 302 && volumes != null ? Arrays.asList(volumes.split(",")) : List.of();
+        }
+    }
+
+    @Override
+    public KeyReport erase(byte[] key) {
+        try (Answer answer = ask("DELETE", encode(key, true))) {
+            return switch (answer.status()) {
+                case 204 -> new KeyReport(KeyReport.Kind.REPAIRED, "deleted");
+                case 404 -> new KeyReport(KeyReport.Kind.ABSENT, "");
+                default -> KeyReport.failed("DELETE answered " + answer.status() + ": " + answer.text(MAX_ERROR_BYTES).trim());
+            };
+        } catch (IOException e) {
+            return KeyReport.failed("DELETE failed: " + e.getMessage());
+        }
+    }
+
+    @Override
     public List<byte[]> unsettled() {
         return List.of(); // the index settles its own at startup, and on the key's next write
     }

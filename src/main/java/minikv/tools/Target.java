@@ -69,6 +69,12 @@ interface Target extends AutoCloseable {
 
     KeyReport removeStrays(byte[] key, List<ReplicaFile> files, boolean fast);
 
+    /** The locations of a live key's replicas; empty if it has none. */
+    List<String> locations(byte[] key) throws IOException;
+
+    /** Deletes a live key and its replicas, as a DELETE does. */
+    KeyReport erase(byte[] key);
+
     /** Keys whose record is PENDING or DELETING; empty when the index settles them itself. */
     List<byte[]> unsettled();
 

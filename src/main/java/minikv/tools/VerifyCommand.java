@@ -2,6 +2,7 @@ package minikv.tools;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -10,9 +11,12 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import minikv.cli.Durations;
+import minikv.cluster.AbandonedUploads;
 import minikv.cluster.KeyDoctor;
 import minikv.cluster.KeyReport;
 import minikv.cluster.ReplicaFile;
+import minikv.cluster.ReplicaName;
 import minikv.cluster.VolumeClient;
 import minikv.placement.Placement;
 import minikv.tools.Databases.ToolFailure;
@@ -35,12 +39,14 @@ import picocli.CommandLine.Option;
 @Command(name = "verify",
         mixinStandardHelpOptions = true,
         description = {
-            "Checks that every replica of every key exists with the right md5 (--fast: exists with the",
-            "size most replicas have, by HEAD). Names each damaged key.",
-            "--repair copies a good replica over missing or bad ones, rolls back unfinished writes, finishes",
-            "unfinished deletes, and removes files that no record points to (crawling the volumes).",
+            "Checks that every replica of every key exists with the right md5 (--fast: exists",
+            "with the size most replicas have, by HEAD). Names each damaged key.",
+            "--repair copies a good replica over missing or bad ones, rolls back unfinished",
+            "writes, finishes unfinished deletes, removes files that no record points to",
+            "(crawling the volumes), and removes abandoned S3 multipart uploads.",
             "With --db the index must be stopped; with --index it keeps serving meanwhile.",
-            "Exit status: 0 all good (or all repaired); 1 some key is damaged or could not be repaired."})
+            "Exit status: 0 all good (or all repaired); 1 some key is damaged or could not be",
+            "repaired."})
 public final class VerifyCommand implements Callable<Integer> {
 
     /** The most stray candidates held for removal after the crawl. */
@@ -58,6 +64,11 @@ public final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--repair", description = "mend what is damaged and remove files no record points to")
     boolean repair;
 
+    @Option(names = "--s3-upload-max-age", paramLabel = "DURATION", defaultValue = "7d", converter = Durations.class,
+            description = "with --repair: remove S3 multipart uploads begun longer ago than this, parts and all, as the"
+                    + " index does (default: ${DEFAULT-VALUE}); parts whose upload is gone are removed whatever their age")
+    Duration s3UploadMaxAge;
+
     @Option(names = "--force", description = "with --repair: remove stray files even if they are more than a tenth of all files,"
             + " or all of them")
     boolean force;
@@ -69,12 +80,18 @@ public final class VerifyCommand implements Callable<Integer> {
         VolumeClient client = cluster.client();
         try (Target target = Target.open(where, client, placement)) {
             boolean problems = unsettled(target);
-            KeyRun.Tally tally = KeyRun.overKeys(repair ? "repair" : "verify", target, cluster.parallel,
-                    key -> repair ? target.repair(key, fast) : target.verify(key, fast));
+            List<byte[]> uploadKeys = Collections.synchronizedList(new ArrayList<>());
+            KeyRun.Tally tally = KeyRun.overKeys(repair ? "repair" : "verify", target, cluster.parallel, key -> {
+                if (repair && AbandonedUploads.isUploadKey(key) && uploadKeys.size() < MAX_CANDIDATES) {
+                    uploadKeys.add(key);
+                }
+                return repair ? target.repair(key, fast) : target.verify(key, fast);
+            });
             System.out.println((repair ? "repair: " : "verify: ") + tally.summary());
             problems |= tally.problems();
             if (repair) {
                 problems |= sweep(target, client);
+                problems |= abandonedUploads(target, client, uploadKeys);
             }
             if (problems) {
                 System.out.println(repair ? "verify: NOT DONE: some keys could not be repaired (named above)"
@@ -101,6 +118,47 @@ public final class VerifyCommand implements Callable<Integer> {
             problems |= report.kind().problem();
         }
         return problems;
+    }
+
+    /**
+     * Erases the parts of S3 multipart uploads that are gone, and uploads begun more than
+     * --s3-upload-max-age ago (by their files' time) with their parts; true if some remain.
+     * A part is erased only if its upload is still gone when it comes to it: the walk that
+     * listed the keys may have passed an upload begun meanwhile.
+     */
+    private boolean abandonedUploads(Target target, VolumeClient client, List<byte[]> keys) throws IOException {
+        long before = System.currentTimeMillis() - s3UploadMaxAge.toMillis();
+        List<byte[]> erase = AbandonedUploads.toErase(keys, key -> begunAt(target, client, key), before);
+        if (erase.isEmpty()) {
+            return false;
+        }
+        KeyRun.Tally tally = new KeyRun.Tally();
+        try (Progress progress = Progress.start("removing abandoned multipart uploads", "keys")) {
+            progress.total(erase.size());
+            for (byte[] key : erase) {
+                long begun = begunAt(target, client, AbandonedUploads.uploadOf(key)); // 0: the upload is gone
+                KeyRun.record(progress, tally, key, begun < before ? target.erase(key)
+                        : KeyReport.ok("its upload is there (again)"));
+            }
+        }
+        System.out.println("verify: abandoned multipart uploads: " + tally.summary());
+        return tally.problems();
+    }
+
+    /** When an upload's files were written (epoch ms), or 0 if it has none that answer. */
+    private static long begunAt(Target target, VolumeClient client, byte[] upload) {
+        try {
+            for (String location : target.locations(upload)) {
+                long modified = client.lastModified(ReplicaName.url(location, upload, false));
+                if (modified > 0) {
+                    return modified;
+                }
+            }
+        } catch (IOException e) {
+            // unknown: never old, and never gone
+            return Long.MAX_VALUE;
+        }
+        return 0;
     }
 
     private record Candidate(byte[] key, List<ReplicaFile> files) {}
