@@ -29,6 +29,7 @@ import minikv.testing.Http;
 import minikv.testing.JarProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -45,7 +46,8 @@ import org.testcontainers.junit.jupiter.Testcontainers;
  * Each volume on a host of its own (a container running nginx with the rendered volume config
  * and the cluster secret), the index on this machine. One host is cut off the network, paused
  * (frozen: connections hang) or killed, then brought back: whatever was acknowledged stays
- * readable, writes fail whole, deletes finish on retry, and no host keeps a stray file.
+ * readable, writes fail whole, deletes finish on retry, and no host keeps a stray file. One host
+ * restarted with an empty disk gets its replicas back from {@code verify --repair}.
  * Skipped where no Docker engine is reachable.
  */
 @Testcontainers(disabledWithoutDocker = true)
@@ -122,6 +124,37 @@ class MultiHostIT {
         expected.put(prefix + "after", bytes("after"));
         expected.keySet().forEach(MultiHostIT::assertReadable);
         assertEachHostHoldsExactlyTheLiveReplicas();
+    }
+
+    /**
+     * A host comes back from a restart with an empty disk (a replaced drive, say): every value
+     * still reads from the other hosts meanwhile, and {@code verify --repair}, run against the
+     * serving index, copies each missing replica back onto it.
+     */
+    @Test
+    void aHostRestartedWithAnEmptyDiskIsRefilledByVerifyRepair() throws Exception {
+        for (int i = 0; i < 20; i++) {
+            put("/emptied/" + i, random(500 + i * 100, 100 + i));
+        }
+        GenericContainer<?> emptied = HOST3;
+        ExecResult wipe = emptied.execInContainer("find", FILES.volumeDir().toString(), "-path",
+                FILES.volumeDir() + "/sv*", "-delete");
+        assertEquals(0, wipe.getExitCode(), wipe.getStderr());
+        DockerClientFactory.instance().client().restartContainerCmd(emptied.getContainerId()).exec();
+        assertEquals(Set.of(), files(emptied), "the disk is empty");
+        expected.keySet().forEach(MultiHostIT::assertReadable);
+
+        Path secretFile = dir.resolve("secret");
+        List<String> args = new ArrayList<>(List.of("verify", "--repair", "--secret-file", secretFile.toString(),
+                "--index", indexUrl));
+        hosts().forEach(host -> args.add(address(host)));
+        try (JarProcess verify = JarProcess.start(args.toArray(String[]::new))) {
+            int exit = verify.waitFor(Duration.ofMinutes(2));
+            assertEquals(0, exit, verify.output());
+            assertTrue(verify.output().contains("repaired /emptied/0: copied to " + address(emptied)), verify.output());
+        }
+        assertEachHostHoldsExactlyTheLiveReplicas();
+        expected.keySet().forEach(MultiHostIT::assertReadable);
     }
 
     private static void inflict(HostFault fault, GenericContainer<?> host) {

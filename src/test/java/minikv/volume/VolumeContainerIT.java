@@ -34,8 +34,8 @@ class VolumeContainerIT {
      * scripts/setup-docker builds from this machine's nginx where no registry can be reached,
      * else upstream nginx.
      */
-    static final DockerImageName NGINX_IMAGE = DockerImageName.parse(
-            System.getenv().getOrDefault("MINIKV_VOLUME_IMAGE", "nginx:1.27"));
+    static final DockerImageName NGINX_IMAGE = DockerImageName.parse(Optional.ofNullable(
+            System.getenv("MINIKV_VOLUME_IMAGE")).filter(name -> !name.isBlank()).orElse("nginx:1.27"));
     private static final String DIR = "/data/volume";
     private static final RuntimeFiles FILES = new RuntimeFiles(Path.of(DIR));
 
