@@ -47,7 +47,6 @@ public final class HeadersCopy {
         }
     }
 
-
     public static byte[] encode(Parsed copy) {
         StringBuilder text = new StringBuilder(FIRST_LINE).append(escape(copy.objectKey())).append('\n')
                 .append("md5: ").append(copy.md5Hex()).append('\n')

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * the object's all-or-nothing: an object written is answered as written even if its copy
  * fails (logged). Until the object's next write a rebuild would then miss its headers, and
  * nothing worse, because a copy names the md5 of its value and a rebuild attaches it to that
- * value only. An object without stored headers has no copy; its old copy goes.
+ * value only (the one case it could still match: the same bytes written again without headers,
+ * whose old copy failed to go). An object without stored headers has no copy; its old copy goes.
  */
 final class S3HeadersCopies {
 
@@ -55,8 +56,8 @@ final class S3HeadersCopies {
             put.put(copyKey, new PutHandler.Value(new ByteArrayInputStream(copy), copy.length, null, true,
                     PutHandler.Rules.S3, Map.of()));
         } catch (S3Error | HttpFailure | RuntimeException e) {
-            log.warn("the headers of {} are in the index only, not on the volumes, until its next write: a rebuild"
-                    + " before that would not bring them back ({})", object, e.getMessage());
+            log.warn("the copy of the headers of {} on the volumes could not be made to match its record: a rebuild"
+                    + " before the object's next write would not give back its current headers ({})", object, e.getMessage());
         }
     }
 

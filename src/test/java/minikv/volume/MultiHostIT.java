@@ -45,7 +45,8 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 /**
  * Each volume on a host of its own (a container running nginx with the rendered volume config
  * and the cluster secret), the index on this machine. One host is cut off the network, paused
- * (frozen: connections hang) or killed, then brought back: whatever was acknowledged stays
+ * (its processes frozen: the host accepts connections and takes requests, and never answers)
+ * or killed, then brought back: whatever was acknowledged stays
  * readable, writes fail whole, deletes finish on retry, and no host keeps a stray file. One host
  * restarted with an empty disk gets its replicas back from {@code verify --repair}.
  * Skipped where no Docker engine is reachable.
