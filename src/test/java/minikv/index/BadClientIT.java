@@ -108,10 +108,14 @@ class BadClientIT {
         try (RawHttp client = RawHttp.connect(cluster.url("/"))) {
             client.send(RawHttp.putHead("/hung-up", 1 << 20)).send(new byte[300_000]);
             // A byte each poll keeps the write timeout away, so a slow machine cannot miss the claim.
+            List<String> polls = new ArrayList<>(); // status and time of each, for a failure's message
+            long start = System.nanoTime();
             assertTrue(Await.until(() -> {
                 client.send(new byte[1]);
-                return Http.send("UNLINK", cluster.url("/hung-up")).statusCode() == 409;
-            }, PATIENCE), "the PUT of /hung-up never started");
+                int status = Http.send("UNLINK", cluster.url("/hung-up")).statusCode();
+                polls.add(status + " at " + (System.nanoTime() - start) / 1_000_000 + " ms");
+                return status == 409;
+            }, PATIENCE), "the PUT of /hung-up never started; UNLINK answered " + polls);
         } // closed with a reset, 300 KB into a 1 MiB body
 
         assertLeftNothing("/hung-up");
