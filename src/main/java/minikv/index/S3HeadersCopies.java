@@ -39,10 +39,10 @@ final class S3HeadersCopies {
     /** Makes the copy of {@code object}'s headers match its record {@code live}, which the caller has just written. */
     void keep(Key object, Record live) {
         Map<String, String> headers = live.details().headers();
-        if (headers.isEmpty() && store.get(HeadersCopy.keyOf(object.bytes())) == null) {
+        Key copyKey = Key.fromStored(HeadersCopy.keyOf(object.bytes()));
+        if (headers.isEmpty() && store.get(copyKey.bytes()) == null) {
             return; // the common case of a plain value: one local read
         }
-        Key copyKey = Key.fromStored(HeadersCopy.keyOf(object.bytes()));
         try (KeyClaims.Claim claim = S3Request.claim(claims, copyKey)) {
             Record old = store.get(copyKey.bytes());
             if (headers.isEmpty()) {
