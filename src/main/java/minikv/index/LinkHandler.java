@@ -15,11 +15,12 @@ import org.slf4j.LoggerFactory;
  * <p>Each also renames the replicas (WebDAV MOVE, one atomic rename per volume) between the
  * live name and the unlinked name ({@link ReplicaName}), so that a rebuild from the volumes
  * alone knows which keys were unlinked. The order keeps the index from ever redirecting a read
- * to a name that is gone: UNLINK records first and renames after (a rename that fails is logged
- * and left to {@code verify --repair}; the key is unlinked either way); RELINK renames first and
- * records LIVE only once every replica is back under its live name (if a volume cannot rename,
- * 503/502 and the key stays unlinked; a retry finishes the job). UNLINK does not ask a volume
- * the probes say is down, so it stays quick while a volume hangs.
+ * to a name that is gone: UNLINK records first and renames after (what it cannot rename now is
+ * renamed in the background, see {@link UnfinishedUnlinks}; the key is unlinked either way);
+ * RELINK renames first and records LIVE only once every replica is back under its live name (if a
+ * volume cannot rename, 503/502 and the key stays unlinked, its files renamed back in the
+ * background unless a retry finishes the job). UNLINK does not ask a volume the probes say is
+ * down, so it stays quick while a volume hangs.
  */
 final class LinkHandler extends KeyChangeHandler {
 
@@ -27,25 +28,28 @@ final class LinkHandler extends KeyChangeHandler {
 
     private final IndexStore store;
     private final ReplicaRenames renames;
+    private final UnfinishedUnlinks unfinished;
     private final State from;
     private final State to;
 
-    private LinkHandler(IndexStore store, KeyClaims claims, ReplicaRenames renames, State from, State to) {
+    private LinkHandler(IndexStore store, KeyClaims claims, ReplicaRenames renames, UnfinishedUnlinks unfinished,
+            State from, State to) {
         super(claims);
         this.store = store;
         this.renames = renames;
+        this.unfinished = unfinished;
         this.from = from;
         this.to = to;
     }
 
     /** UNLINK does not even try a volume the probes say is down. */
-    static LinkHandler unlink(IndexStore store, KeyClaims claims, ReplicaRenames renames) {
-        return new LinkHandler(store, claims, renames, State.LIVE, State.UNLINKED);
+    static LinkHandler unlink(IndexStore store, KeyClaims claims, ReplicaRenames renames, UnfinishedUnlinks unfinished) {
+        return new LinkHandler(store, claims, renames, unfinished, State.LIVE, State.UNLINKED);
     }
 
     /** RELINK tries every volume: one may be back before the probes know. */
-    static LinkHandler relink(IndexStore store, KeyClaims claims, ReplicaRenames renames) {
-        return new LinkHandler(store, claims, renames, State.UNLINKED, State.LIVE);
+    static LinkHandler relink(IndexStore store, KeyClaims claims, ReplicaRenames renames, UnfinishedUnlinks unfinished) {
+        return new LinkHandler(store, claims, renames, unfinished, State.UNLINKED, State.LIVE);
     }
 
     @Override
@@ -61,14 +65,21 @@ final class LinkHandler extends KeyChangeHandler {
             if (key.tooLongToWrite()) { // adopted from minikeyvalue, which allows 6 bytes more
                 throw key.tooLongToWriteFailure("UNLINK (DELETE it instead)");
             }
-            KeyChanged.swap(store, key, record, record.withState(to));
+            Record unlinked = record.withState(to);
+            KeyChanged.swap(store, key, record, unlinked);
             try {
                 renames.rename(key, record.locations(), true, true);
             } catch (VolumeFailure e) {
-                log.warn("UNLINK {}: {}; its files keep their live name until verify --repair renames them", key, e.getMessage());
+                log.warn("UNLINK {}: {}; its files keep their live name until the index can rename them", key, e.getMessage());
+                unfinished.add(key, unlinked);
             }
         } else {
-            renames.rename(key, record.locations(), false, false);
+            try {
+                renames.rename(key, record.locations(), false, false);
+            } catch (VolumeFailure e) {
+                unfinished.add(key, record); // some files may have the live name already
+                throw e;
+            }
             KeyChanged.swap(store, key, record, record.withState(to));
         }
         return 204;

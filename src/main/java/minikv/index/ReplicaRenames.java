@@ -10,7 +10,9 @@ import minikv.placement.Placement;
  * Renames a key's replicas between the live name and the unlinked name ({@link ReplicaName}),
  * one WebDAV MOVE (an atomic rename) per volume, within the volume timeout, through the same
  * client as the replica writes: a rename that got no answer has an unknown outcome, and the key
- * waits for it like for a write (see {@link UnknownOutcomes}).
+ * waits for it like for a write (see {@link UnknownOutcomes}). Nothing is renamed while an earlier
+ * request about the key is unanswered: a hung volume that resumes may carry out that request
+ * (an old rename, or a DELETE of the other name) after this one, and undo it or destroy its file.
  */
 final class ReplicaRenames {
 
@@ -29,9 +31,14 @@ final class ReplicaRenames {
      * it) or under neither (lost: verify reports it) is skipped.
      *
      * @param skipKnownDown true to not even try a volume the probes say is down (it then fails at once)
-     * @throws VolumeFailure the first failure, once every location was tried
+     * @throws VolumeFailure the first failure, once every location was tried, or at once (nothing
+     *     renamed) while a volume has not answered an earlier request about the key
      */
     void rename(Key key, List<String> locations, boolean unlinking, boolean skipKnownDown) throws VolumeFailure {
+        String unknown = volumes.unknownOutcome(key.bytes());
+        if (unknown != null) {
+            throw VolumeFailure.down(unknown);
+        }
         List<String> tried = new ArrayList<>();
         VolumeFailure down = null;
         for (String location : locations) {

@@ -58,8 +58,9 @@ class UnlinkedReplaceIT {
     }
 
     /**
-     * The same, where an UNLINK was interrupted (one volume was down, so its file kept the live
-     * name, which the new value would overwrite): the PUT finishes the UNLINK before writing.
+     * The same, where an UNLINK was interrupted (one volume was down, and the index crashed before
+     * it could rename that volume's file, which kept the live name that the new value would
+     * overwrite): the PUT finishes the UNLINK before writing.
      */
     @Test
     void aPutAfterAnInterruptedUnlinkLeavesTheUnlinkedValue() throws Exception {
@@ -69,7 +70,9 @@ class UnlinkedReplaceIT {
         away.stop();
         admin.awaitMetric(up(away), up -> up == 0, PATIENCE);
         assertEquals(204, Http.send("UNLINK", cluster.url("/interrupted")).statusCode());
+        cluster.killIndex();
         cluster.restartVolume(away);
+        cluster.startIndex();
         String onAway = cluster.locations("/interrupted").stream()
                 .filter(l -> l.startsWith(away.address())).findFirst().orElseThrow();
         assertTrue(Files.exists(cluster.replicaFile(onAway, "/interrupted")), "the down volume's file kept its live name");

@@ -1,0 +1,83 @@
+package minikv.index;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import minikv.cluster.ReplicaName;
+import minikv.testing.Await;
+import minikv.testing.Cluster;
+import minikv.testing.Http;
+import minikv.testing.Listings;
+import minikv.testing.VolumeProcess;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What UNLINK or RELINK cannot rename while a volume is away, the index renames once it is back,
+ * with no verify --repair: every file of an unlinked key ends under the unlinked name, where a
+ * rebuild reads it as unlinked.
+ */
+class UnlinkRenamesIT {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
+    private static final byte[] VALUE = "a value to hide".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path dir;
+    Cluster cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void anUnlinkWhileAVolumeIsDownIsFinishedWhenItIsBack() throws Exception {
+        cluster = Cluster.start(dir, 3);
+        assertEquals(201, Http.put(cluster.url("/hidden"), VALUE).statusCode());
+        VolumeProcess away = cluster.volumes().get(0);
+        away.stop();
+
+        assertEquals(204, Http.send("UNLINK", cluster.url("/hidden")).statusCode());
+        cluster.restartVolume(away);
+
+        awaitEveryFileUnlinked("/hidden");
+        assertEquals(List.of("/hidden"), Listings.unlinked(cluster, "/hidden"));
+        assertEquals(204, Http.send("RELINK", cluster.url("/hidden")).statusCode());
+        assertArrayEquals(VALUE, cluster.read("/hidden"));
+    }
+
+    @Test
+    void aRelinkThatFailsHalfWayLeavesTheKeyUnlinkedOnEveryVolume() throws Exception {
+        cluster = Cluster.start(dir, 3);
+        assertEquals(201, Http.put(cluster.url("/half"), VALUE).statusCode());
+        assertEquals(204, Http.send("UNLINK", cluster.url("/half")).statusCode());
+        VolumeProcess away = cluster.volumes().get(1);
+        away.stop();
+
+        int relink = Http.send("RELINK", cluster.url("/half")).statusCode();
+        assertTrue(relink == 502 || relink == 503, "RELINK with a volume down answered " + relink);
+        cluster.restartVolume(away);
+
+        awaitEveryFileUnlinked("/half");
+        assertEquals(404, Http.get(cluster.url("/half")).statusCode());
+        assertEquals(204, Http.send("RELINK", cluster.url("/half")).statusCode());
+        assertArrayEquals(VALUE, cluster.read("/half"));
+    }
+
+    private void awaitEveryFileUnlinked(String key) {
+        boolean renamed = Await.until(() -> {
+            List<Path> files = cluster.replicaFiles(key);
+            return files.size() == 3 && files.stream().allMatch(p -> p.toString().endsWith(ReplicaName.UNLINKED_SUFFIX));
+        }, PATIENCE);
+        assertTrue(renamed, "every file of " + key + " under the unlinked name: " + cluster.replicaFiles(key));
+    }
+}
