@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import minikv.placement.Placement;
 import minikv.security.ClusterSecret;
@@ -82,13 +81,7 @@ class MultiHostIT {
     static void startIndex() throws IOException {
         Path secretFile = Files.writeString(dir.resolve("secret"), SECRET);
         int port = FreePorts.next();
-        List<String> args = new ArrayList<>(List.of("index", "--bind", "127.0.0.1", "--port", Integer.toString(port),
-                "--db", dir.resolve("indexdb").toString(), "--secret-file", secretFile.toString()));
-        hosts().forEach(host -> args.add(address(host)));
-        index = JarProcess.start(args.toArray(String[]::new));
-        if (!index.awaitOutput("index 127.0.0.1:" + port + " ", Duration.ofSeconds(30))) {
-            fail("index did not start:\n" + index.output());
-        }
+        index = VolumeHosts.startIndex(port, dir.resolve("indexdb"), hosts(), "--secret-file", secretFile.toString());
         indexUrl = "http://127.0.0.1:" + port;
     }
 
@@ -227,16 +220,8 @@ class MultiHostIT {
     }
 
     private static Set<String> files(GenericContainer<?> host) {
-        try {
-            ExecResult find = host.execInContainer("find", FILES.volumeDir().toString(), "-type", "f",
-                    "-not", "-path", FILES.runtimeDir() + "/*");
-            return new HashSet<>(find.getStdout().lines().toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return new HashSet<>(VolumeHosts.find(host, FILES.volumeDir().toString(), "-type", "f",
+                "-not", "-path", FILES.runtimeDir() + "/*"));
     }
 
     private static void put(String key, byte[] value) {
@@ -276,13 +261,11 @@ class MultiHostIT {
     }
 
     private static String address(GenericContainer<?> host) {
-        return host.getHost() + ":" + host.getMappedPort(80);
+        return VolumeHosts.address(host);
     }
 
     private static byte[] random(int size, long seed) {
-        byte[] value = new byte[size];
-        new Random(seed).nextBytes(value);
-        return value;
+        return VolumeHosts.random(size, seed);
     }
 
     private static byte[] bytes(String s) {
