@@ -6,7 +6,8 @@ import minikv.store.Record;
 
 /**
  * DELETE /key: removes the value and every replica (204), or says which volume is in the way
- * (503/502) and leaves the key DELETING, so that a retry finishes the job. Runs on a worker.
+ * (503/502) and leaves the key DELETING (absent to readers), for the background settling to
+ * finish once the volume is back, or a retry before it. Runs on a worker.
  * With --protect, only an unlinked key may be deleted.
  */
 final class DeleteHandler extends KeyChangeHandler {

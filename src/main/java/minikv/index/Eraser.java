@@ -2,6 +2,7 @@ package minikv.index;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import minikv.store.IndexStore;
 import minikv.store.Record;
 
@@ -30,10 +31,13 @@ final class Eraser {
 
     private final IndexStore store;
     private final Volumes volumes;
+    private final Consumer<Key> settleLater;
 
-    Eraser(IndexStore store, Volumes volumes) {
+    /** @param settleLater takes each key left unsettled by a volume failure, to finish in the background */
+    Eraser(IndexStore store, Volumes volumes, Consumer<Key> settleLater) {
         this.store = store;
         this.volumes = volumes;
+        this.settleLater = settleLater;
     }
 
     /**
@@ -42,10 +46,19 @@ final class Eraser {
      *
      * @throws VolumeFailure if a replica could not be deleted, or a volume has not answered a
      *     request about the key; the record then stays unsettled (reads as absent, unlisted) and
-     *     a later DELETE, PUT or the background settling finishes the job
+     *     the background settling (or a DELETE or PUT before it) finishes the job
      * @throws KeyChanged if another index process changed the key meanwhile, or is changing it
      */
     void erase(Key key, Record record) throws HttpFailure {
+        try {
+            eraseNow(key, record);
+        } catch (VolumeFailure e) {
+            settleLater.accept(key);
+            throw e;
+        }
+    }
+
+    private void eraseNow(Key key, Record record) throws HttpFailure {
         if (record.unsettled()) {
             KeyChanged.adopt(store, key, record);
         }
@@ -74,6 +87,15 @@ final class Eraser {
      * restored unlinked one, the live one a replace left, or null.
      */
     Record settle(Key key, Record unsettled) throws HttpFailure {
+        try {
+            return settleNow(key, unsettled);
+        } catch (VolumeFailure e) {
+            settleLater.accept(key);
+            throw e;
+        }
+    }
+
+    private Record settleNow(Key key, Record unsettled) throws HttpFailure {
         if (unsettled.next() != null) {
             KeyChanged.adopt(store, key, unsettled);
             requireKnownOutcomes(key);
@@ -94,7 +116,7 @@ final class Eraser {
             KeyChanged.adopt(store, key, unsettled);
             return rollBack(key, unsettled);
         }
-        erase(key, unsettled);
+        eraseNow(key, unsettled);
         return null;
     }
 

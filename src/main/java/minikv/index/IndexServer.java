@@ -119,8 +119,8 @@ public final class IndexServer implements AutoCloseable {
         this.volumes = volumes;
         this.ops = ops;
         KeyClaims claims = new KeyClaims();
-        Eraser eraser = new Eraser(store, volumes);
-        this.settler = new Settler(store, eraser, claims);
+        this.settler = new Settler(store, volumes, claims);
+        Eraser eraser = settler.eraser();
         Predicate<String> knownDown = location -> placement.volumes().contains(Placement.volumeOf(location))
                 && !volumes.health().isUp(location);
         // The operator tools' per-key work (see ToolHandler) reads and copies whole values.

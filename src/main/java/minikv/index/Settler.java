@@ -1,8 +1,11 @@
 package minikv.index;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * present, its record dropped (or, over an unlinked value, that value's record restored); every
  * DELETING key is finished the same way. A key with a request of unknown outcome
  * ({@link UnknownOutcomes}) waits until the volume has answered it. What cannot be
- * settled at once because a volume is down (those, PUTs whose rollback failed) is retried in the
- * background.
- * DELETEs that fail are left to the client's retry, which then answers 204. A write rolled back
+ * settled at once because a volume is down is retried in the background, every 5 s: so is every
+ * key the {@link Eraser} could not finish (a DELETE that answered 503, a PUT whose rollback
+ * failed). On a shared store only the process that owns such a key may settle it while it runs,
+ * so it must not wait for a client's retry, which may reach another process. A write rolled back
  * in the background is swept once more a little later (see {@link Eraser#sweep}).
  *
  * <p>On a store shared by several index processes, startup leaves alone the keys another
@@ -38,16 +42,23 @@ final class Settler implements AutoCloseable {
     private final Eraser eraser;
     private final KeyClaims claims;
     private final Queue<Key> later = new ConcurrentLinkedQueue<>();
+    /** The keys in {@link #later}: each is queued once, however often it fails. */
+    private final Set<ByteBuffer> queued = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "index-settler");
         t.setDaemon(true);
         return t;
     });
 
-    Settler(IndexStore store, Eraser eraser, KeyClaims claims) {
+    /** Also makes the index's one {@link Eraser}, which hands it what it cannot finish. */
+    Settler(IndexStore store, Volumes volumes, KeyClaims claims) {
         this.store = store;
-        this.eraser = eraser;
+        this.eraser = new Eraser(store, volumes, this::settleLater);
         this.claims = claims;
+    }
+
+    Eraser eraser() {
+        return eraser;
     }
 
     /** Rolls back PENDING writes and finishes DELETING ones now, then keeps retrying what is left. */
@@ -59,7 +70,7 @@ final class Settler implements AutoCloseable {
             if (settle(key, false)) {
                 settled++;
             } else {
-                later.add(key);
+                settleLater(key);
             }
         }
         if (!unsettled.isEmpty()) {
@@ -71,7 +82,9 @@ final class Settler implements AutoCloseable {
 
     /** A key that could not be settled now (a volume is down): try again in the background. */
     void settleLater(Key key) {
-        later.add(key);
+        if (queued.add(ByteBuffer.wrap(key.bytes()))) {
+            later.add(key);
+        }
     }
 
     private void retry() {
@@ -83,7 +96,7 @@ final class Settler implements AutoCloseable {
             for (IndexStore.Entry orphan : orphans) {
                 Key key = Key.fromStored(orphan.key());
                 if (!settle(key, true)) {
-                    later.add(key);
+                    settleLater(key);
                 }
             }
         } catch (RuntimeException e) {
@@ -91,8 +104,9 @@ final class Settler implements AutoCloseable {
         }
         for (int n = later.size(); n > 0; n--) {
             Key key = later.poll();
+            queued.remove(ByteBuffer.wrap(key.bytes()));
             if (!settle(key, true)) {
-                later.add(key);
+                settleLater(key);
             }
         }
     }

@@ -130,6 +130,32 @@ class SharedIndexIT {
         }
     }
 
+    /**
+     * A DELETE through one process fails with a volume down and leaves the key DELETING, owned by
+     * that process, which runs on: the other process cannot touch it (409), so the owner must
+     * finish it itself once the volume is back, with no retry through it.
+     */
+    @Test
+    void aDeleteThatFailedIsFinishedByItsOwnProcessNotLeftForARetry(@TempDir Path dir) throws Exception {
+        String db = postgres.newDatabase();
+        try (Cluster cluster = Cluster.startOn(db, dir, 3)) {
+            Cluster.OtherIndex other = cluster.addIndex();
+            assertEquals(201, Http.put(cluster.url("/failed/delete"), new byte[] {7}).statusCode());
+            var away = cluster.volumes().get(0);
+            away.stop();
+            int failed = Http.delete(cluster.url("/failed/delete")).statusCode();
+            assertTrue(failed == 502 || failed == 503, "DELETE with a volume down answered " + failed);
+            assertEquals(409, Http.delete(other.url("/failed/delete")).statusCode(), "the owner's DELETING key, while it runs");
+
+            cluster.restartVolume(away);
+
+            assertEquals(404, Await.status(404, () -> Http.delete(other.url("/failed/delete")), Duration.ofSeconds(20)),
+                    "the owner finishes the DELETE in the background");
+            assertEquals(0, unsettled(db));
+            assertEquals(List.of(), cluster.replicaFiles("/failed/delete"));
+        }
+    }
+
     /** PUTs fresh keys through both processes (the first dies meanwhile) until told to stop. */
     private static Void write(int writer, Cluster cluster, Cluster.OtherIndex survivor, Map<String, byte[]> acknowledged,
             AtomicBoolean stop) {
