@@ -25,12 +25,14 @@ public final class KeyDoctor {
     private final IndexStore store;
     private final VolumeClient client;
     private final KeyMover mover;
+    private final UnfinishedChanges unfinished;
 
     /** @param mover adds the replicas a key lacks (a rebuild records only the replicas it found) */
     public KeyDoctor(IndexStore store, VolumeClient client, KeyMover mover) {
         this.store = store;
         this.client = client;
         this.mover = mover;
+        this.unfinished = new UnfinishedChanges(store, client);
     }
 
     /** One replica as checked; {@code problem} is null for a good one. */
@@ -46,8 +48,8 @@ public final class KeyDoctor {
         if (record == null) {
             return new KeyReport(KeyReport.Kind.ABSENT, "");
         }
-        if (unsettled(record)) {
-            return new KeyReport(KeyReport.Kind.DAMAGED, record.state() + ": an unfinished " + unfinished(record));
+        if (record.unsettled()) {
+            return new KeyReport(KeyReport.Kind.DAMAGED, record.state() + ": an unfinished " + UnfinishedChanges.describe(record));
         }
         List<Check> checks = check(key, record, fast);
         List<String> problems = new ArrayList<>();
@@ -84,8 +86,8 @@ public final class KeyDoctor {
         if (record == null) {
             return new KeyReport(KeyReport.Kind.ABSENT, "");
         }
-        if (unsettled(record)) {
-            return settle(key, record);
+        if (record.unsettled()) {
+            return unfinished.settle(key, record);
         }
         KeyReport mended = mend(key, record, fast);
         if (mended.kind().problem() || fewerReplicas(record) == null) {
@@ -138,7 +140,7 @@ public final class KeyDoctor {
             return KeyReport.ok("");
         }
         if (record != null) {
-            if (unsettled(record)) {
+            if (record.unsettled()) {
                 return KeyReport.failed("not removing files of a key whose record is " + record.state());
             }
             List<Check> checks = check(key, record, fast);
@@ -276,100 +278,6 @@ public final class KeyDoctor {
             }
         }
         return renamed;
-    }
-
-    private static boolean unsettled(Record record) {
-        return record.unsettled();
-    }
-
-    private static String unfinished(Record record) {
-        if (record.next() != null) {
-            return "replace (repair rolls it " + (record.nextComplete() ? "forward)" : "back)");
-        }
-        return record.state() == Record.State.PENDING ? "write (repair rolls it back)" : "delete (repair finishes it)";
-    }
-
-    /**
-     * Rolls back an unfinished write or finishes an unfinished delete, as the index does at
-     * startup: every file of the key at its locations, under either name, then the record. A
-     * write over an unlinked value loses only its live-name files, and the unlinked record is
-     * restored: the write never touched the files under the unlinked name. The record is first
-     * adopted, and changed only from what was read (see IndexStore).
-     */
-    private KeyReport settle(byte[] key, Record record) {
-        if (!store.adopt(key, record)) {
-            return KeyReport.failed("another index process is writing or deleting it right now");
-        }
-        if (record.next() != null) {
-            return settleReplace(key, record);
-        }
-        Record replaced = record.replacing();
-        String failure = replaced == null ? null : unlinkedNamesBack(key, record.locations(), replaced.locations());
-        for (String location : failure == null ? record.locations() : List.<String>of()) {
-            for (boolean unlinked : replaced == null ? new boolean[] {false, true} : new boolean[] {false}) {
-                String url = ReplicaName.url(location, key, unlinked);
-                try {
-                    client.delete(url);
-                } catch (IOException e) {
-                    failure = "DELETE " + url + ": " + e.getMessage();
-                    break;
-                }
-            }
-        }
-        if (failure != null) {
-            return KeyReport.failed("cannot settle its unfinished " + (record.state() == Record.State.PENDING ? "write" : "delete")
-                    + ": " + failure);
-        }
-        if (!store.compareAndSet(key, record, replaced)) {
-            return KeyReport.failed("another index process changed it meanwhile");
-        }
-        if (replaced != null) {
-            return new KeyReport(KeyReport.Kind.REPAIRED, "rolled back an unfinished write over an unlinked value,"
-                    + " which is unlinked again");
-        }
-        return new KeyReport(KeyReport.Kind.REPAIRED, record.state() == Record.State.PENDING
-                ? "rolled back an unfinished write" : "finished an unfinished delete");
-    }
-
-    /** As the index's Eraser does: a complete new value renamed over the old, or an incomplete one deleted. */
-    private KeyReport settleReplace(byte[] key, Record record) {
-        boolean forward = record.nextComplete();
-        for (String location : record.locations()) {
-            String unlinked = ReplicaName.url(location, key, true);
-            try {
-                if (forward) {
-                    client.move(unlinked, ReplicaName.path(location, key, false)); // false: moved already
-                } else {
-                    client.delete(unlinked);
-                }
-            } catch (IOException e) {
-                return KeyReport.failed("cannot settle its unfinished replace: " + e.getMessage());
-            }
-        }
-        Record left = forward ? record.next() : record.withState(Record.State.LIVE);
-        if (!store.compareAndSet(key, record, left)) {
-            return KeyReport.failed("another index process changed it meanwhile");
-        }
-        return new KeyReport(KeyReport.Kind.REPAIRED, forward ? "finished an unfinished replace" : "rolled back an unfinished replace");
-    }
-
-    /**
-     * Before a write over an unlinked value is rolled back: gives the unlinked name back to its
-     * files that still have the live one (the write renames them after recording itself), where
-     * the unlinked name is free. Returns the failure, or null.
-     */
-    private String unlinkedNamesBack(byte[] key, List<String> written, List<String> unlinkedAt) {
-        for (String location : written) {
-            if (unlinkedAt.contains(location)) {
-                String url = ReplicaName.url(location, key, false);
-                try {
-                    client.moveUnlessTaken(url, ReplicaName.path(location, key, true));
-                } catch (IOException e) {
-                    return "MOVE " + url + ": " + e.getMessage();
-                }
-            }
-        }
-        return null;
     }
 
     static String describe(List<Check> checks) {

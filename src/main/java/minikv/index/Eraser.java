@@ -15,6 +15,9 @@ import minikv.store.Record;
  * live one (the write renames them only after recording itself, so a crash may come between),
  * then deletes the live-name files the write may have made, then restores the unlinked record.
  *
+ * <p>A key left RENAMING (an UNLINK or RELINK that could not rename every file) is finished to
+ * the unlinked name: each file renamed to it, then the record UNLINKED.
+ *
  * <p>A replace under way ({@link Record#next}) is rolled back while its new value may be
  * incomplete (the files under the unlinked name go, then the record is the old one again) and
  * rolled forward once it is whole (each file under the unlinked name is renamed over the live
@@ -82,9 +85,10 @@ final class Eraser {
     }
 
     /**
-     * Settles an unfinished write or delete: a write over an unlinked value is rolled back to
-     * it, a replace rolled back or forward, anything else erased. Returns the record left: the
-     * restored unlinked one, the live one a replace left, or null.
+     * Settles an unfinished change: a write over an unlinked value is rolled back to it, a
+     * replace rolled back or forward, the renames of an UNLINK or RELINK finished to the unlinked
+     * name, anything else erased. Returns the record left: the unlinked one, the live one a
+     * replace left, or null.
      */
     Record settle(Key key, Record unsettled) throws HttpFailure {
         try {
@@ -116,8 +120,24 @@ final class Eraser {
             KeyChanged.adopt(store, key, unsettled);
             return rollBack(key, unsettled);
         }
+        if (unsettled.state() == Record.State.RENAMING) {
+            KeyChanged.adopt(store, key, unsettled);
+            requireKnownOutcomes(key);
+            // Every file is the unlinked value's, whichever of UNLINK and RELINK left it: none
+            // other is written while the key is RENAMING, so the unlinked name may be overwritten.
+            volumes.moveAll(unsettled.locations(), key.bytes(), true); // a file already moved answers 404
+            Record unlinked = unsettled.withState(Record.State.UNLINKED);
+            // No sync needed: a machine crash that loses this brings back RENAMING, settled again.
+            KeyChanged.swapUnsynced(store, key, unsettled, unlinked);
+            return unlinked;
+        }
         eraseNow(key, unsettled);
         return null;
+    }
+
+    /** The key was left unsettled by a volume failure: the background settling finishes it. */
+    void settleLater(Key key) {
+        settleLater.accept(key);
     }
 
     /** Undoes a pending write over an unlinked value and returns the unlinked record, restored. */

@@ -102,7 +102,6 @@ public final class IndexServer implements AutoCloseable {
     private final Volumes volumes;
     private final Operations ops;
     private final Settler settler;
-    private final UnfinishedUnlinks unfinishedUnlinks;
     /** Counts the requests in flight that a shutdown waits for: all but reads. */
     private final GracefulShutdownHandler inFlight;
     /** The S3 endpoint's requests in flight, or null when it is off. */
@@ -133,7 +132,6 @@ public final class IndexServer implements AutoCloseable {
         KeyedHandler list = onWorker(new StoreOutages(new ListHandler(store), outage));
         KeyedHandler get = new GetHandler(store, placement, volumes.health(), config.fallback(), links, list, outage);
         ReplicaRenames replicaRenames = new ReplicaRenames(volumes, knownDown);
-        this.unfinishedUnlinks = new UnfinishedUnlinks(store, claims, replicaRenames);
         PutHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, replicaRenames,
                 config.md5(), ops.rollbacks());
         KeyedHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
@@ -142,8 +140,8 @@ public final class IndexServer implements AutoCloseable {
                 .on("HEAD", new KeyHandler(get))
                 .on("PUT", new WritesPerAddress(bodyReading(new KeyHandler(blocking(put, outage)), config.writeTimeout())))
                 .on("DELETE", new KeyHandler(blocking(delete, outage)))
-                .on("UNLINK", new KeyHandler(blocking(LinkHandler.unlink(store, claims, replicaRenames, unfinishedUnlinks), outage)))
-                .on("RELINK", new KeyHandler(blocking(LinkHandler.relink(store, claims, replicaRenames, unfinishedUnlinks), outage)))
+                .on("UNLINK", new KeyHandler(blocking(LinkHandler.unlink(store, claims, replicaRenames, eraser), outage)))
+                .on("RELINK", new KeyHandler(blocking(LinkHandler.relink(store, claims, replicaRenames, eraser), outage)))
                 .on("REBALANCE", new KeyHandler(blocking(ToolHandler.rebalance(claims, eraser, mover), outage)))
                 .on("VERIFY", new KeyHandler(blocking(ToolHandler.verify(claims, eraser, doctor), outage)))
                 .on("REPAIR", new KeyHandler(blocking(ToolHandler.repair(claims, eraser, doctor, placement), outage)));
@@ -228,7 +226,6 @@ public final class IndexServer implements AutoCloseable {
             volumes.start();
             server = new IndexServer(config, placement, links, store, volumes, ops);
             server.settler.start();
-            server.unfinishedUnlinks.start();
             step = "listen on " + config.bind() + ":" + config.port()
                     + config.s3().map(s3 -> " and " + config.bind() + ":" + s3.port() + " (S3)").orElse("");
             server.undertow.start();
@@ -239,7 +236,6 @@ public final class IndexServer implements AutoCloseable {
             if (server != null) {
                 server.undertow.stop();
                 server.settler.close();
-                server.unfinishedUnlinks.close();
             }
             ops.close();
             volumes.close();
@@ -273,7 +269,6 @@ public final class IndexServer implements AutoCloseable {
         }
         ops.close();
         settler.close();
-        unfinishedUnlinks.close();
         volumes.close();
         store.close();
         closed.countDown();

@@ -14,13 +14,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each also renames the replicas (WebDAV MOVE, one atomic rename per volume) between the
  * live name and the unlinked name ({@link ReplicaName}), so that a rebuild from the volumes
- * alone knows which keys were unlinked. The order keeps the index from ever redirecting a read
- * to a name that is gone: UNLINK records first and renames after (what it cannot rename now is
- * renamed in the background, see {@link UnfinishedUnlinks}; the key is unlinked either way);
- * RELINK renames first and records LIVE only once every replica is back under its live name (if a
- * volume cannot rename, 503/502 and the key stays unlinked, its files renamed back in the
- * background unless a retry finishes the job). UNLINK does not ask a volume the probes say is
- * down, so it stays quick while a volume hangs.
+ * alone knows which keys were unlinked. While it renames, the key is recorded RENAMING (durably,
+ * before the first rename): it reads as absent, and no other request or index process touches
+ * its files, because a rename racing another process's write could move that write's new file
+ * away. If the renames cannot all be done, the key stays RENAMING and the background settling
+ * gives every file the unlinked name once the volumes let it, then records it UNLINKED; so does
+ * any later request on the key, first.
+ *
+ * <p>UNLINK answers 204 either way: from RENAMING the key only ever becomes UNLINKED. It does not
+ * ask a volume the probes say is down, so it stays quick while a volume hangs. RELINK records
+ * LIVE (durably) only once every file has the live name again, so a read is never redirected to
+ * a name that is gone; otherwise it answers 503/502 and the key goes back to UNLINKED.
  */
 final class LinkHandler extends KeyChangeHandler {
 
@@ -28,59 +32,59 @@ final class LinkHandler extends KeyChangeHandler {
 
     private final IndexStore store;
     private final ReplicaRenames renames;
-    private final UnfinishedUnlinks unfinished;
-    private final State from;
-    private final State to;
+    private final Eraser eraser;
+    private final boolean unlinking;
 
-    private LinkHandler(IndexStore store, KeyClaims claims, ReplicaRenames renames, UnfinishedUnlinks unfinished,
-            State from, State to) {
+    private LinkHandler(IndexStore store, KeyClaims claims, ReplicaRenames renames, Eraser eraser, boolean unlinking) {
         super(claims);
         this.store = store;
         this.renames = renames;
-        this.unfinished = unfinished;
-        this.from = from;
-        this.to = to;
+        this.eraser = eraser;
+        this.unlinking = unlinking;
     }
 
-    /** UNLINK does not even try a volume the probes say is down. */
-    static LinkHandler unlink(IndexStore store, KeyClaims claims, ReplicaRenames renames, UnfinishedUnlinks unfinished) {
-        return new LinkHandler(store, claims, renames, unfinished, State.LIVE, State.UNLINKED);
+    static LinkHandler unlink(IndexStore store, KeyClaims claims, ReplicaRenames renames, Eraser eraser) {
+        return new LinkHandler(store, claims, renames, eraser, true);
     }
 
-    /** RELINK tries every volume: one may be back before the probes know. */
-    static LinkHandler relink(IndexStore store, KeyClaims claims, ReplicaRenames renames, UnfinishedUnlinks unfinished) {
-        return new LinkHandler(store, claims, renames, unfinished, State.UNLINKED, State.LIVE);
+    static LinkHandler relink(IndexStore store, KeyClaims claims, ReplicaRenames renames, Eraser eraser) {
+        return new LinkHandler(store, claims, renames, eraser, false);
     }
 
     @Override
     int change(HttpServerExchange exchange, Key key) throws HttpFailure {
         Record record = store.get(key.bytes());
-        if (record == null || record.state() != from) {
+        if (record != null && record.state() == State.RENAMING) {
+            record = eraser.settle(key, record); // an UNLINK or RELINK left unfinished: UNLINKED now
+        }
+        if (record == null || record.state() != (unlinking ? State.LIVE : State.UNLINKED)) {
             throw new HttpFailure(404, "");
         }
         if (record.next() != null) { // a replace left unfinished: its new value has the unlinked name
             throw new HttpFailure(409, key + " is being replaced; the background settling finishes that first");
         }
-        if (to == State.UNLINKED) {
-            if (key.tooLongToWrite()) { // adopted from minikeyvalue, which allows 6 bytes more
-                throw key.tooLongToWriteFailure("UNLINK (DELETE it instead)");
-            }
-            Record unlinked = record.withState(to);
-            KeyChanged.swap(store, key, record, unlinked);
-            try {
-                renames.rename(key, record.locations(), true, true);
-            } catch (VolumeFailure e) {
-                log.warn("UNLINK {}: {}; its files keep their live name until the index can rename them", key, e.getMessage());
-                unfinished.add(key, unlinked);
-            }
-        } else {
-            try {
-                renames.rename(key, record.locations(), false, false);
-            } catch (VolumeFailure e) {
-                unfinished.add(key, record); // some files may have the live name already
+        if (unlinking && key.tooLongToWrite()) { // adopted from minikeyvalue, which allows 6 bytes more
+            throw key.tooLongToWriteFailure("UNLINK (DELETE it instead)");
+        }
+        Record renaming = record.withState(State.RENAMING);
+        KeyChanged.swap(store, key, record, renaming);
+        try {
+            // UNLINK does not even try a volume the probes say is down; RELINK tries every one,
+            // as one may be back before the probes know.
+            renames.rename(key, record.locations(), unlinking, unlinking);
+        } catch (VolumeFailure e) {
+            eraser.settleLater(key);
+            if (!unlinking) {
                 throw e;
             }
-            KeyChanged.swap(store, key, record, record.withState(to));
+            log.warn("UNLINK {}: {}; its files get the unlinked name once the volume can take it", key, e.getMessage());
+            return 204;
+        }
+        if (unlinking) {
+            // No sync needed: a machine crash that loses this brings back RENAMING, which settles the same way.
+            KeyChanged.swapUnsynced(store, key, renaming, record.withState(State.UNLINKED));
+        } else {
+            KeyChanged.swap(store, key, renaming, record.withState(State.LIVE));
         }
         return 204;
     }

@@ -49,7 +49,14 @@ public final class Record {
         /** Virtually deleted: replicas kept, value not served, RELINK brings it back. */
         UNLINKED(3),
         /** Replicas are being removed; the record goes once none is left. */
-        DELETING(4);
+        DELETING(4),
+        /**
+         * UNLINK or RELINK is renaming the replicas (between the live and the unlinked name). The
+         * record is held, like PENDING and DELETING, so no other request (or index process)
+         * touches the key's files meanwhile; if the change is left unfinished, settling renames
+         * every replica to the unlinked name and records the key UNLINKED.
+         */
+        RENAMING(5);
 
         final byte code;
 
@@ -57,9 +64,9 @@ public final class Record {
             this.code = (byte) code;
         }
 
-        /** PENDING or DELETING: a write or delete under way, or left unfinished. */
+        /** PENDING, DELETING or RENAMING: a change under way, or left unfinished. */
         public boolean unsettled() {
-            return this == PENDING || this == DELETING;
+            return this == PENDING || this == DELETING || this == RENAMING;
         }
 
         static State of(byte code) {
@@ -179,7 +186,7 @@ public final class Record {
         return nextComplete;
     }
 
-    /** PENDING, DELETING or in the middle of a replace: a change under way, or left unfinished. */
+    /** PENDING, DELETING, RENAMING or in the middle of a replace: a change under way, or left unfinished. */
     public boolean unsettled() {
         return state.unsettled() || next != null;
     }

@@ -29,6 +29,7 @@ import minikv.testing.Await;
 import minikv.testing.Cluster;
 import minikv.testing.Http;
 import minikv.testing.Postgres;
+import minikv.testing.VolumeFaults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,6 +154,34 @@ class SharedIndexIT {
                     "the owner finishes the DELETE in the background");
             assertEquals(0, unsettled(db));
             assertEquals(List.of(), cluster.replicaFiles("/failed/delete"));
+        }
+    }
+
+    /**
+     * An UNLINK through one process cannot finish its renames (a volume hangs): the key is
+     * RENAMING, held by that process, so the other one changes nothing of it (409) rather than
+     * write or rename files that a late rename could then move away. Once the volume answers,
+     * the owner finishes the UNLINK, and the other process can RELINK the key.
+     */
+    @Test
+    void whileAnUnlinkCannotFinishItsRenamesTheOtherProcessLeavesTheKeyAlone(@TempDir Path dir) throws Exception {
+        String db = postgres.newDatabase();
+        byte[] value = "renamed while held".getBytes(StandardCharsets.UTF_8);
+        try (Cluster cluster = Cluster.startOn(db, dir, 3)) {
+            Cluster.OtherIndex other = cluster.addIndex();
+            assertEquals(201, Http.put(cluster.url("/renaming/k"), value).statusCode());
+            try (VolumeFaults faults = new VolumeFaults()) {
+                faults.hang(cluster.volumes().get(0));
+                assertEquals(204, Http.send("UNLINK", cluster.url("/renaming/k")).statusCode(), "hidden, renames or not");
+                assertEquals(404, Http.get(other.url("/renaming/k")).statusCode());
+                assertEquals(409, Http.put(other.url("/renaming/k"), new byte[] {1}).statusCode());
+                assertEquals(409, Http.send("RELINK", other.url("/renaming/k")).statusCode());
+                assertEquals(409, Http.delete(other.url("/renaming/k")).statusCode());
+            }
+            assertEquals(204, Await.status(204, () -> Http.send("RELINK", other.url("/renaming/k")), Duration.ofSeconds(20)));
+            assertArrayEquals(value, other.read("/renaming/k"));
+            assertTrue(cluster.replicaFiles("/renaming/k").stream().noneMatch(p -> p.toString().endsWith(".unlinked")),
+                    "every file has the live name: " + cluster.replicaFiles("/renaming/k"));
         }
     }
 

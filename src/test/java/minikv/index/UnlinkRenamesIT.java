@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What UNLINK or RELINK cannot rename while a volume is away, the index renames once it is back,
- * with no verify --repair: every file of an unlinked key ends under the unlinked name, where a
- * rebuild reads it as unlinked.
+ * with no verify --repair (and after a crash too: the key is recorded RENAMING meanwhile): every
+ * file of an unlinked key ends under the unlinked name, where a rebuild reads it as unlinked.
  */
 class UnlinkRenamesIT {
 
@@ -49,10 +49,27 @@ class UnlinkRenamesIT {
         assertEquals(204, Http.send("UNLINK", cluster.url("/hidden")).statusCode());
         cluster.restartVolume(away);
 
-        awaitEveryFileUnlinked("/hidden");
-        assertEquals(List.of("/hidden"), Listings.unlinked(cluster, "/hidden"));
+        awaitUnlinked("/hidden");
         assertEquals(204, Http.send("RELINK", cluster.url("/hidden")).statusCode());
         assertArrayEquals(VALUE, cluster.read("/hidden"));
+    }
+
+    @Test
+    void anUnlinkWhileAVolumeIsDownIsFinishedAfterAnIndexCrash() throws Exception {
+        cluster = Cluster.start(dir, 3);
+        assertEquals(201, Http.put(cluster.url("/crashed"), VALUE).statusCode());
+        VolumeProcess away = cluster.volumes().get(2);
+        away.stop();
+        assertEquals(204, Http.send("UNLINK", cluster.url("/crashed")).statusCode());
+        assertEquals(404, Http.get(cluster.url("/crashed")).statusCode(), "hidden at once");
+
+        cluster.killIndex();
+        cluster.restartVolume(away);
+        cluster.startIndex();
+
+        awaitUnlinked("/crashed");
+        assertEquals(204, Http.send("RELINK", cluster.url("/crashed")).statusCode());
+        assertArrayEquals(VALUE, cluster.read("/crashed"));
     }
 
     @Test
@@ -67,17 +84,18 @@ class UnlinkRenamesIT {
         assertTrue(relink == 502 || relink == 503, "RELINK with a volume down answered " + relink);
         cluster.restartVolume(away);
 
-        awaitEveryFileUnlinked("/half");
+        awaitUnlinked("/half");
         assertEquals(404, Http.get(cluster.url("/half")).statusCode());
         assertEquals(204, Http.send("RELINK", cluster.url("/half")).statusCode());
         assertArrayEquals(VALUE, cluster.read("/half"));
     }
 
-    private void awaitEveryFileUnlinked(String key) {
-        boolean renamed = Await.until(() -> {
-            List<Path> files = cluster.replicaFiles(key);
-            return files.size() == 3 && files.stream().allMatch(p -> p.toString().endsWith(ReplicaName.UNLINKED_SUFFIX));
-        }, PATIENCE);
-        assertTrue(renamed, "every file of " + key + " under the unlinked name: " + cluster.replicaFiles(key));
+    /** Listed as unlinked (so settled), with every file under the unlinked name. */
+    private void awaitUnlinked(String key) {
+        boolean settled = Await.until(() -> Listings.unlinked(cluster, key).equals(List.of(key)), PATIENCE);
+        assertTrue(settled, key + " listed as unlinked");
+        List<Path> files = cluster.replicaFiles(key);
+        assertTrue(files.size() == 3 && files.stream().allMatch(p -> p.toString().endsWith(ReplicaName.UNLINKED_SUFFIX)),
+                "every file of " + key + " under the unlinked name: " + files);
     }
 }

@@ -77,8 +77,12 @@ abstract class IndexStoreContract {
             store.put(b("/r"), replacing);
             store.put(b("/r2"), replacing);
             store.put(b("/r2"), replacing.next()); // the replace finished
+            store.put(b("/u"), Record.live(AT, null).withState(State.RENAMING)); // an UNLINK renaming
+            store.put(b("/u2"), Record.live(AT, null).withState(State.RENAMING));
+            store.put(b("/u2"), Record.live(AT, null).withState(State.UNLINKED)); // its renames done
             List<String> keys = store.unsettled().stream().map(e -> new String(e.key(), StandardCharsets.UTF_8)).toList();
-            assertEquals(List.of("/d", "/p", "/r"), keys);
+            assertEquals(List.of("/d", "/p", "/r", "/u"), keys);
+            assertEquals(List.of("/u2"), scan(store, "/", "", State.UNLINKED), "a key being renamed is not listed");
             assertEquals(State.DELETING, store.unsettled().get(0).record().state());
             assertEquals(replacing, store.unsettled().get(2).record());
             assertEquals(List.of("/l", "/r", "/r2"), scan(store, "/", "", State.LIVE), "a key being replaced is listed");

@@ -111,6 +111,16 @@ class RecordTest {
     }
 
     @Test
+    void aRenamingRecordKeepsEverythingButItsStateAndIsUnsettled() {
+        Record live = Record.live(LOCATIONS, MD5).withDetails(new Details(5, 1, Map.of("content-type", "a/b")));
+        Record renaming = roundTrip(live.withState(State.RENAMING));
+        assertEquals(State.RENAMING, renaming.state());
+        assertTrue(renaming.unsettled());
+        assertEquals(live, renaming.withState(State.LIVE), "md5, locations and details kept");
+        assertEquals(State.RENAMING, Record.stateOf(live.withState(State.RENAMING).encode(), 2));
+    }
+
+    @Test
     void aLiveRecordCarriesTheNextRecordOfAReplace() {
         Record old = Record.live(LOCATIONS, MD5).withDetails(new Details(5, 1, Map.of()));
         Record next = Record.live(LOCATIONS, null).withDetails(new Details(7, 2, Map.of("content-type", "a/b")));
