@@ -154,18 +154,6 @@ final class Eraser {
         return unlinked;
     }
 
-    /**
-     * Deletes once more the live-name replicas of a write that was rolled back while one of its
-     * volumes was unreachable. A hung volume (stopped, or stalled on its disk) may hold the whole
-     * body, last byte included, in its socket buffer; once it resumes, nginx completes that PUT and
-     * renames the file into place, possibly after the rollback's DELETE reached it. The caller
-     * holds the key's claim and has checked that the key is as the rollback left it.
-     */
-    void sweep(Key key, Record rolledBack) throws VolumeFailure {
-        requireKnownOutcomes(key);
-        volumes.deleteAll(rolledBack.locations(), key.bytes(), true, false);
-    }
-
     /** @throws VolumeFailure (503) while a volume has not answered a request about the key */
     void requireKnownOutcomes(Key key) throws VolumeFailure {
         String unknown = volumes.unknownOutcome(key.bytes());

@@ -2,7 +2,6 @@ package minikv.index;
 
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * key the {@link Eraser} could not finish (a DELETE that answered 503, a PUT whose rollback
  * failed). On a shared store only the process that owns such a key may settle it while it runs,
  * so it must not wait for a client's retry, which may reach another process. A write rolled back
- * in the background is swept once more a little later (see {@link Eraser#sweep}).
+ * in the background is swept once more a little later (see {@link #sweep}).
  *
  * <p>On a store shared by several index processes, startup leaves alone the keys another
  * running process is changing, and the background retry also settles the keys of any process
@@ -141,19 +140,28 @@ final class Settler implements AutoCloseable {
         }
     }
 
-    /** Deletes a rolled-back write's replicas once more, unless a new write owns the key now. */
+    /**
+     * Deletes once more the live-name replicas of a write that was rolled back while one of its
+     * volumes was unreachable. A hung volume (stopped, or stalled on its disk) may hold the whole
+     * body, last byte included, in its socket buffer; once it resumes, nginx completes that PUT and
+     * renames the file into place, possibly after the rollback's DELETE reached it.
+     *
+     * <p>The key is first recorded as that rolled-back write again, from the record the rollback
+     * left (none, or the unlinked one it restored), and then settled again: held that way, no
+     * other request or index process can write, relink or rename the key while its files are
+     * deleted, which a check of the record alone would not ensure on a shared store.
+     */
     private void sweep(Key key, Record rolledBack) {
         try (KeyClaims.Claim claim = claims.tryClaim(key)) {
-            // As the rollback left it: no record, or the unlinked one it restored.
-            if (claim == null || !Objects.equals(store.get(key.bytes()), rolledBack.replacing())) {
-                // A client is writing the key, or has: its volumes were up to take that write, so
-                // they had long finished what they had buffered, and the new value replaced it.
+            // A client is writing the key, or has: its volumes were up to take that write, so
+            // they had long finished what they had buffered, and the new value replaced it.
+            if (claim == null || !store.compareAndSetUnsynced(key.bytes(), rolledBack.replacing(), rolledBack)) {
                 return;
             }
-            eraser.sweep(key, rolledBack);
-        } catch (VolumeFailure | RuntimeException e) {
+            eraser.settle(key, rolledBack);
+        } catch (HttpFailure | RuntimeException e) {
             log.debug("cannot sweep {} yet: {}", key, e.getMessage());
-            background.schedule(() -> sweep(key, rolledBack), RETRY_SECONDS, TimeUnit.SECONDS);
+            settleLater(key); // if it is held, the background settles it again
         }
     }
 

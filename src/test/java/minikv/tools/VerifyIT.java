@@ -59,15 +59,19 @@ class VerifyIT {
             Path notAReplica = cluster.volumes().get(1).dir().resolve("notes.txt");
             Files.writeString(notAReplica, "an operator's file");
 
-            // A delete that could not finish: one of the key's volumes was down.
+            // A delete and an UNLINK that could not finish: one of the key's volumes was down.
             String undeleted = live.get(30);
             VolumeProcess down = cluster.volume(cluster.locations(undeleted).get(0));
+            String renaming = live.stream().skip(31).filter(k -> cluster.locations(k).stream()
+                    .anyMatch(l -> Placement.volumeOf(l).equals(down.address()))).findFirst().orElseThrow();
             down.stop();
             assertEquals(503, Http.delete(cluster.keyUrl(undeleted)).statusCode());
+            assertEquals(204, Http.send("UNLINK", cluster.keyUrl(renaming)).statusCode());
             cluster.stopIndex();
             cluster.restartVolume(down);
             model.live.remove(undeleted);
             model.gone.add(undeleted);
+            model.unlinked.put(renaming, model.live.remove(renaming));
             String db = cluster.db().toString();
 
             Run verify = tool(args("verify", cluster.volumes(), "--db", db));
@@ -76,7 +80,8 @@ class VerifyIT {
                 assertTrue(verify.output().contains("damaged " + key + ": "), key + " not named:\n" + verify.output());
             }
             assertTrue(verify.output().contains("damaged " + undeleted + ": DELETING"), verify.output());
-            assertTrue(verify.output().contains(String.format("%d damaged", missing.size() + flipped.size() + 1)), verify.output());
+            assertTrue(verify.output().contains("damaged " + renaming + ": RENAMING"), verify.output());
+            assertTrue(verify.output().contains(String.format("%d damaged", missing.size() + flipped.size() + 2)), verify.output());
 
             Run fast = tool(args("verify", cluster.volumes(), "--db", db, "--fast"));
             assertEquals(1, fast.exit(), fast.output());
@@ -87,6 +92,7 @@ class VerifyIT {
             Run repair = tool(args("verify", cluster.volumes(), "--db", db, "--repair"));
             assertEquals(0, repair.exit(), repair.output());
             assertTrue(repair.output().contains("repaired " + undeleted + ": finished an unfinished delete"), repair.output());
+            assertTrue(repair.output().contains("repaired " + renaming + ": finished an unfinished UNLINK"), repair.output());
             for (String key : concat(missing, flipped, List.of(hiddenDamaged, copied, "/never/indexed"))) {
                 assertTrue(repair.output().contains("repaired " + key + ": "), key + " not repaired:\n" + repair.output());
             }
