@@ -140,7 +140,8 @@ public interface IndexStore extends AutoCloseable {
     interface Snapshot extends AutoCloseable {
         /**
          * Visits, in byte order, the keys that start with {@code prefix}, are not before
-         * {@code start} (may be empty) and whose record is in {@code state}.
+         * {@code start} (may be empty) and whose record is listed as {@code state}
+         * ({@link Record.State#listedAs}: a RENAMING key counts as UNLINKED).
          */
         void scanKeys(byte[] prefix, byte[] start, Record.State state, KeyVisitor visitor);
 

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.StringJoiner;
 
 /**
  * A {@link PostgresStore} snapshot: one REPEATABLE READ transaction on a connection of its own,
@@ -48,11 +49,22 @@ final class PostgresSnapshot implements IndexStore.Snapshot {
         boolean visit(ResultSet row) throws SQLException;
     }
 
+    /** The codes of the states listed as {@code state}, for SQL. */
+    private static String listedAs(Record.State state) {
+        StringJoiner codes = new StringJoiner(", ");
+        for (Record.State s : Record.State.values()) {
+            if (s.listedAs() == state) {
+                codes.add(Short.toString(PostgresStore.code(s)));
+            }
+        }
+        return codes.length() == 0 ? "NULL" : codes.toString();
+    }
+
     private void scan(byte[] prefix, byte[] start, Record.State state, String columns, RowVisitor visitor) {
         byte[] from = Arrays.compareUnsigned(start, prefix) > 0 ? start : prefix;
         byte[] end = KeyOrder.afterPrefix(prefix);
         String sql = "SELECT " + columns + " FROM minikv_records WHERE key >= ?" + (end == null ? "" : " AND key < ?")
-                + " AND state = ? ORDER BY key";
+                + " AND state IN (" + listedAs(state) + ") ORDER BY key";
         try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setFetchSize(fetchSize);
             int i = 1;
@@ -60,7 +72,6 @@ final class PostgresSnapshot implements IndexStore.Snapshot {
             if (end != null) {
                 s.setBytes(i++, end);
             }
-            s.setShort(i, PostgresStore.code(state));
             try (ResultSet r = s.executeQuery()) {
                 while (r.next() && visitor.visit(r)) {
                     // on to the next key

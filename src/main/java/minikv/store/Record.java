@@ -69,6 +69,14 @@ public final class Record {
             return this == PENDING || this == DELETING || this == RENAMING;
         }
 
+        /**
+         * The state a listing counts this one as: a RENAMING key only ever settles UNLINKED (or,
+         * a RELINK once done, LIVE), so until then it is listed as UNLINKED.
+         */
+        public State listedAs() {
+            return this == RENAMING ? UNLINKED : this;
+        }
+
         static State of(byte code) {
             for (State s : values()) {
                 if (s.code == code) {

@@ -221,7 +221,7 @@ public final class XodusStore implements IndexStore {
                         return;
                     }
                     ByteIterable value = cursor.getValue();
-                    if (Record.stateOf(value.getBytesUnsafe(), value.getLength()) == state && !visitor.visit(key, value)) {
+                    if (Record.stateOf(value.getBytesUnsafe(), value.getLength()).listedAs() == state && !visitor.visit(key, value)) {
                         return;
                     }
                 } while (cursor.getNext());

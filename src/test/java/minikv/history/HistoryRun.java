@@ -34,7 +34,7 @@ import minikv.testing.VolumeProcess;
  * {@code c % processes}), while a nemesis on a schedule drawn from the seed stops, hangs (SIGSTOP)
  * or kills a volume and restarts it, or kills -9 an index process and starts it again. Then each
  * key is read once more, {@link History} checks the whole history, and {@code verify --repair}
- * must find nothing damaged and no stray file. MINIKV_HISTORY_SECONDS (default 40) and
+ * must find nothing damaged and no stray file. MINIKV_HISTORY_SECONDS (default 30) and
  * MINIKV_HISTORY_SEED set the run.
  */
 final class HistoryRun {
@@ -69,7 +69,7 @@ final class HistoryRun {
     }
 
     void run() throws Exception {
-        long seconds = Long.parseLong(System.getenv().getOrDefault("MINIKV_HISTORY_SECONDS", "40"));
+        long seconds = Long.parseLong(System.getenv().getOrDefault("MINIKV_HISTORY_SECONDS", "30"));
         long seed = Long.parseLong(System.getenv().getOrDefault("MINIKV_HISTORY_SEED",
                 Long.toString(ThreadLocalRandom.current().nextLong())));
         System.out.println("history: seed " + seed + " (MINIKV_HISTORY_SEED=" + seed + " runs it again), " + seconds

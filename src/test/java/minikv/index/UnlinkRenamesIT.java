@@ -90,12 +90,13 @@ class UnlinkRenamesIT {
         assertArrayEquals(VALUE, cluster.read("/half"));
     }
 
-    /** Listed as unlinked (so settled), with every file under the unlinked name. */
+    /** Listed as unlinked, with every file under the unlinked name (the settling renames them all). */
     private void awaitUnlinked(String key) {
-        boolean settled = Await.until(() -> Listings.unlinked(cluster, key).equals(List.of(key)), PATIENCE);
-        assertTrue(settled, key + " listed as unlinked");
-        List<Path> files = cluster.replicaFiles(key);
-        assertTrue(files.size() == 3 && files.stream().allMatch(p -> p.toString().endsWith(ReplicaName.UNLINKED_SUFFIX)),
-                "every file of " + key + " under the unlinked name: " + files);
+        boolean renamed = Await.until(() -> {
+            List<Path> files = cluster.replicaFiles(key);
+            return files.size() == 3 && files.stream().allMatch(p -> p.toString().endsWith(ReplicaName.UNLINKED_SUFFIX));
+        }, PATIENCE);
+        assertTrue(renamed, "every file of " + key + " under the unlinked name: " + cluster.replicaFiles(key));
+        assertEquals(List.of(key), Listings.unlinked(cluster, key));
     }
 }

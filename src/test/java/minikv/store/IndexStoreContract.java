@@ -82,7 +82,8 @@ abstract class IndexStoreContract {
             store.put(b("/u2"), Record.live(AT, null).withState(State.UNLINKED)); // its renames done
             List<String> keys = store.unsettled().stream().map(e -> new String(e.key(), StandardCharsets.UTF_8)).toList();
             assertEquals(List.of("/d", "/p", "/r", "/u"), keys);
-            assertEquals(List.of("/u2"), scan(store, "/", "", State.UNLINKED), "a key being renamed is not listed");
+            assertEquals(List.of("/u", "/u2"), scan(store, "/", "", State.UNLINKED), "a key being renamed is listed as unlinked");
+            assertEquals(List.of(), scan(store, "/", "", State.RENAMING), "and only so");
             assertEquals(State.DELETING, store.unsettled().get(0).record().state());
             assertEquals(replacing, store.unsettled().get(2).record());
             assertEquals(List.of("/l", "/r", "/r2"), scan(store, "/", "", State.LIVE), "a key being replaced is listed");
