@@ -33,10 +33,11 @@ final class UnfinishedChanges {
 
     /**
      * Rolls back an unfinished write, finishes an unfinished delete, UNLINK or RELINK (to the
-     * unlinked name) or a replace, as the index does at startup. For a write or a delete: every file of the key at its locations, under either name, then the record. A
-     * write over an unlinked value loses only its live-name files, and the unlinked record is
-     * restored: the write never touched the files under the unlinked name. The record is first
-     * adopted, and changed only from what was read (see IndexStore).
+     * unlinked name) or a replace, as the index does at startup. For a write or a delete: every
+     * file of the key at its locations, under either name, then the record. A write over an
+     * unlinked value loses only its live-name files, and the unlinked record is restored: the
+     * write never touched the files under the unlinked name. The record is first adopted, and
+     * changed only from what was read (see IndexStore).
      */
     KeyReport settle(byte[] key, Record record) {
         if (!store.adopt(key, record)) {

@@ -156,9 +156,6 @@ final class Eraser {
 
     /** @throws VolumeFailure (503) while a volume has not answered a request about the key */
     void requireKnownOutcomes(Key key) throws VolumeFailure {
-        String unknown = volumes.unknownOutcome(key.bytes());
-        if (unknown != null) {
-            throw VolumeFailure.down(unknown);
-        }
+        volumes.requireKnownOutcomes(key.bytes());
     }
 }

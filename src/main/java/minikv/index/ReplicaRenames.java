@@ -35,10 +35,7 @@ final class ReplicaRenames {
      *     renamed) while a volume has not answered an earlier request about the key
      */
     void rename(Key key, List<String> locations, boolean unlinking, boolean skipKnownDown) throws VolumeFailure {
-        String unknown = volumes.unknownOutcome(key.bytes());
-        if (unknown != null) {
-            throw VolumeFailure.down(unknown);
-        }
+        volumes.requireKnownOutcomes(key.bytes());
         List<String> tried = new ArrayList<>();
         VolumeFailure down = null;
         for (String location : locations) {

@@ -101,12 +101,17 @@ final class Volumes implements AutoCloseable {
     }
 
     /**
-     * Null if every request sent to a volume about {@code key} has been answered (or its volume
-     * has closed the connection), else why the key cannot be changed or settled yet: see
-     * {@link UnknownOutcomes}.
+     * Returns once every request sent to a volume about {@code key} has been answered (or its
+     * volume has closed the connection): until then the key can be neither changed nor settled
+     * (see {@link UnknownOutcomes}).
+     *
+     * @throws VolumeFailure (503) saying which volume has not answered
      */
-    String unknownOutcome(byte[] key) {
-        return unknown.about(key);
+    void requireKnownOutcomes(byte[] key) throws VolumeFailure {
+        String why = unknown.about(key);
+        if (why != null) {
+            throw VolumeFailure.down(why);
+        }
     }
 
     /** How many requests to volumes await an answer that decides their outcome. */

@@ -49,9 +49,7 @@ class UnlinkRenamesIT {
         assertEquals(204, Http.send("UNLINK", cluster.url("/hidden")).statusCode());
         cluster.restartVolume(away);
 
-        awaitUnlinked("/hidden");
-        assertEquals(204, Http.send("RELINK", cluster.url("/hidden")).statusCode());
-        assertArrayEquals(VALUE, cluster.read("/hidden"));
+        awaitUnlinkedThenRelink("/hidden");
     }
 
     @Test
@@ -67,9 +65,7 @@ class UnlinkRenamesIT {
         cluster.restartVolume(away);
         cluster.startIndex();
 
-        awaitUnlinked("/crashed");
-        assertEquals(204, Http.send("RELINK", cluster.url("/crashed")).statusCode());
-        assertArrayEquals(VALUE, cluster.read("/crashed"));
+        awaitUnlinkedThenRelink("/crashed");
     }
 
     @Test
@@ -84,19 +80,22 @@ class UnlinkRenamesIT {
         assertTrue(relink == 502 || relink == 503, "RELINK with a volume down answered " + relink);
         cluster.restartVolume(away);
 
-        awaitUnlinked("/half");
-        assertEquals(404, Http.get(cluster.url("/half")).statusCode());
-        assertEquals(204, Http.send("RELINK", cluster.url("/half")).statusCode());
-        assertArrayEquals(VALUE, cluster.read("/half"));
+        awaitUnlinkedThenRelink("/half");
     }
 
-    /** Listed as unlinked, with every file under the unlinked name (the settling renames them all). */
-    private void awaitUnlinked(String key) {
+    /**
+     * Listed as unlinked and absent to reads, with every file under the unlinked name (the
+     * settling renames them all); then RELINK brings the value back whole.
+     */
+    private void awaitUnlinkedThenRelink(String key) {
         boolean renamed = Await.until(() -> {
             List<Path> files = cluster.replicaFiles(key);
             return files.size() == 3 && files.stream().allMatch(p -> p.toString().endsWith(ReplicaName.UNLINKED_SUFFIX));
         }, PATIENCE);
         assertTrue(renamed, "every file of " + key + " under the unlinked name: " + cluster.replicaFiles(key));
         assertEquals(List.of(key), Listings.unlinked(cluster, key));
+        assertEquals(404, Http.get(cluster.url(key)).statusCode());
+        assertEquals(204, Http.send("RELINK", cluster.url(key)).statusCode());
+        assertArrayEquals(VALUE, cluster.read(key));
     }
 }
