@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +14,7 @@ import minikv.testing.Await;
 import minikv.testing.Cluster;
 import minikv.testing.Http;
 import minikv.testing.Listings;
+import minikv.testing.VolumeFaults;
 import minikv.testing.VolumeProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -84,6 +86,34 @@ class UnlinkRenamesIT {
     }
 
     /**
+     * The bug HistoryIT found (9b04e5a): a RELINK renamed files while a hung volume still held an
+     * earlier request about the key, which it could carry out after the RELINK once resumed and
+     * so move a file back out of place. Now nothing is renamed until that volume has answered.
+     */
+    @Test
+    void aRelinkRenamesNothingWhileAHungVolumeHoldsAnEarlierRequestAboutTheKey() throws Exception {
+        cluster = Cluster.start(dir, 3);
+        String key = "/held";
+        assertEquals(201, Http.put(cluster.url(key), VALUE).statusCode());
+        assertEquals(204, Http.send("UNLINK", cluster.url(key)).statusCode());
+        try (VolumeFaults faults = new VolumeFaults()) {
+            faults.hang(cluster.volume(cluster.locations(key).get(0)));
+            // The PUT over the unlinked value first renames any live-name file away: that MOVE
+            // reaches the hung volume and gets no answer.
+            assertEquals(503, Http.put(cluster.url(key), "a new value".getBytes(StandardCharsets.UTF_8)).statusCode());
+
+            int relink = Http.send("RELINK", cluster.url(key)).statusCode();
+
+            assertEquals(503, relink, "RELINK while the hung volume has not answered");
+            for (String location : cluster.locations(key).subList(1, 3)) {
+                Path unlinked = Path.of(cluster.replicaFile(location, key) + ReplicaName.UNLINKED_SUFFIX);
+                assertTrue(Files.exists(unlinked), "not renamed on a volume that is up: " + cluster.replicaFiles(key));
+            }
+        }
+        awaitUnlinkedThenRelink(key);
+    }
+
+    /**
      * Listed as unlinked and absent to reads, with every file under the unlinked name (the
      * settling renames them all); then RELINK brings the value back whole.
      */
@@ -95,7 +125,8 @@ class UnlinkRenamesIT {
         assertTrue(renamed, "every file of " + key + " under the unlinked name: " + cluster.replicaFiles(key));
         assertEquals(List.of(key), Listings.unlinked(cluster, key));
         assertEquals(404, Http.get(cluster.url(key)).statusCode());
-        assertEquals(204, Http.send("RELINK", cluster.url(key)).statusCode());
+        // 503 only while a volume that was hung has yet to answer its last request about the key.
+        assertEquals(204, Await.status(204, () -> Http.send("RELINK", cluster.url(key)), PATIENCE));
         assertArrayEquals(VALUE, cluster.read(key));
     }
 }
