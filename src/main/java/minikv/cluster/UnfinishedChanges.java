@@ -27,6 +27,7 @@ final class UnfinishedChanges {
         return switch (record.state()) {
             case PENDING -> "write (repair rolls it back)";
             case RENAMING -> "UNLINK or RELINK (repair gives every file the unlinked name)";
+            case LIVE -> "write over an unlinked value (repair deletes that value's files)";
             default -> "delete (repair finishes it)";
         };
     }
@@ -48,6 +49,9 @@ final class UnfinishedChanges {
         }
         if (record.state() == Record.State.RENAMING) {
             return settleRenaming(key, record);
+        }
+        if (record.state() == Record.State.LIVE) {
+            return settleLeftover(key, record);
         }
         Record replaced = record.replacing();
         String failure = replaced == null ? null : unlinkedNamesBack(key, record.locations(), replaced.locations());
@@ -97,6 +101,26 @@ final class UnfinishedChanges {
             return KeyReport.failed("another index process changed it meanwhile");
         }
         return new KeyReport(KeyReport.Kind.REPAIRED, forward ? "finished an unfinished replace" : "rolled back an unfinished replace");
+    }
+
+    /** As the index's Eraser does: the files of the unlinked value a write replaced deleted, then the record plain LIVE. */
+    private KeyReport settleLeftover(byte[] key, Record record) {
+        for (String location : record.replacing().locations()) {
+            boolean shared = record.locations().contains(location); // its live name holds the new value
+            for (boolean unlinked : shared ? new boolean[] {true} : new boolean[] {false, true}) {
+                String url = ReplicaName.url(location, key, unlinked);
+                try {
+                    client.delete(url);
+                } catch (IOException e) {
+                    return KeyReport.failed("cannot delete the files of the unlinked value it replaced: DELETE " + url + ": "
+                            + e.getMessage());
+                }
+            }
+        }
+        if (!store.compareAndSet(key, record, record.withState(Record.State.LIVE))) {
+            return KeyReport.failed("another index process changed it meanwhile");
+        }
+        return new KeyReport(KeyReport.Kind.REPAIRED, "deleted the files of the unlinked value a write replaced");
     }
 
     /** As the index's Eraser does: every file renamed to the unlinked name, then the key UNLINKED. */

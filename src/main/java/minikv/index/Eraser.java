@@ -15,6 +15,10 @@ import minikv.store.Record;
  * live one (the write renames them only after recording itself, so a crash may come between),
  * then deletes the live-name files the write may have made, then restores the unlinked record.
  *
+ * <p>A LIVE key written over an unlinked value carries that value's record until its files are
+ * deleted ({@link Record#withLeftover}): they are deleted (the unlinked name where the new value
+ * is too, both names elsewhere), then the record is plain LIVE.
+ *
  * <p>A key left RENAMING (an UNLINK or RELINK that could not rename every file) is finished to
  * the unlinked name: each file renamed to it, then the record UNLINKED.
  *
@@ -67,7 +71,7 @@ final class Eraser {
         }
         boolean replacing = record.next() != null;
         if (record.replacing() != null) {
-            record = rollBack(key, record);
+            record = record.state() == Record.State.LIVE ? dropLeftover(key, record) : rollBack(key, record);
         }
         requireKnownOutcomes(key);
         Record.State state = record.state();
@@ -118,7 +122,7 @@ final class Eraser {
         }
         if (unsettled.replacing() != null) {
             KeyChanged.adopt(store, key, unsettled);
-            return rollBack(key, unsettled);
+            return unsettled.state() == Record.State.LIVE ? dropLeftover(key, unsettled) : rollBack(key, unsettled);
         }
         if (unsettled.state() == Record.State.RENAMING) {
             KeyChanged.adopt(store, key, unsettled);
@@ -152,6 +156,26 @@ final class Eraser {
         // before the write began, and it is rolled back again.
         KeyChanged.swapUnsynced(store, key, pending, unlinked);
         return unlinked;
+    }
+
+    /**
+     * Deletes the files of the unlinked value a LIVE key was written over and returns the record
+     * without it. Where the new value has a replica, its live name holds the new value: only the
+     * unlinked name goes. Elsewhere both go (an UNLINK interrupted before the write may have
+     * left the live one).
+     */
+    private Record dropLeftover(Key key, Record live) throws HttpFailure {
+        requireKnownOutcomes(key);
+        List<String> elsewhere = new ArrayList<>(live.replacing().locations());
+        elsewhere.removeAll(live.locations());
+        List<String> shared = new ArrayList<>(live.replacing().locations());
+        shared.retainAll(live.locations());
+        volumes.deleteAll(elsewhere, key.bytes(), true, true);
+        volumes.deleteAll(shared, key.bytes(), false, true);
+        Record settled = live.withState(Record.State.LIVE);
+        // No sync needed: a machine crash that loses this brings the leftover back, deleted again.
+        KeyChanged.swapUnsynced(store, key, live, settled);
+        return settled;
     }
 
     /** @throws VolumeFailure (503) while a volume has not answered a request about the key */

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * its files, because a rename racing another process's write could move that write's new file
  * away. If the renames cannot all be done, the key stays RENAMING and the background settling
  * gives every file the unlinked name once the volumes let it, then records it UNLINKED; so does
- * any later request on the key, first.
+ * any later request on the key, first (as it settles whatever else a failed change left).
  *
  * <p>UNLINK answers 204 either way: from RENAMING the key only ever becomes UNLINKED. It does not
  * ask a volume the probes say is down, so it stays quick while a volume hangs. RELINK records
@@ -54,14 +54,13 @@ final class LinkHandler extends KeyChangeHandler {
     @Override
     int change(HttpServerExchange exchange, Key key) throws HttpFailure {
         Record record = store.get(key.bytes());
-        if (record != null && record.state() == State.RENAMING) {
-            record = eraser.settle(key, record); // an UNLINK or RELINK left unfinished: UNLINKED now
+        if (record != null && record.unsettled()) {
+            // Left by a change that failed half-way, or by a crash (as for PUT): an UNLINK or
+            // RELINK left unfinished is UNLINKED now, a replace has its old value or its new one.
+            record = eraser.settle(key, record);
         }
         if (record == null || record.state() != (unlinking ? State.LIVE : State.UNLINKED)) {
             throw new HttpFailure(404, "");
-        }
-        if (record.next() != null) { // a replace left unfinished: its new value has the unlinked name
-            throw new HttpFailure(409, key + " is being replaced; the background settling finishes that first");
         }
         if (unlinking && key.tooLongToWrite()) { // adopted from minikeyvalue, which allows 6 bytes more
             throw key.tooLongToWriteFailure("UNLINK (DELETE it instead)");

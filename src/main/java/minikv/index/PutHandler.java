@@ -40,7 +40,8 @@ import org.xnio.channels.ReadTimeoutException;
  *   <li>With the body complete (and its Content-MD5 checked), send the last byte. nginx renames
  *       each replica into place only now, so every failure before this point leaves no file.</li>
  *   <li>Every volume said 201/204: record the key LIVE, durably and only if its record is still
- *       this PUT's, then answer 201.</li>
+ *       this PUT's, then answer 201. Over an unlinked value, the LIVE record names that value
+ *       until its files are deleted, just before the answer (or later, by the settling).</li>
  * </ol>
  * Any failure undoes what was done: after step 6 that means deleting the replicas, once every
  * volume that got the last byte has answered. A failed PUT leaves what was there before it.
@@ -200,7 +201,7 @@ final class PutHandler extends KeyChangeHandler {
                 rollsForward = true;
                 volumes.moveAll(targets, key.bytes(), false); // each replica's new value over its old one
             }
-            KeyChanged.swap(store, key, pending, live);
+            KeyChanged.swap(store, key, pending, replace || old == null ? live : live.withLeftover(old));
         } catch (HttpFailure | RuntimeException e) {
             if (rollsForward) {
                 log.warn("PUT {} is written but not yet in place ({}); finishing it in the background", key, e.getMessage());
@@ -212,7 +213,7 @@ final class PutHandler extends KeyChangeHandler {
             throw e;
         }
         if (old != null && !replace) {
-            deleteStaleReplicas(key, old, targets);
+            dropLeftover(key, live.withLeftover(old));
         }
         return live;
     }
@@ -258,23 +259,14 @@ final class PutHandler extends KeyChangeHandler {
         }
     }
 
-    /**
-     * After replacing an unlinked value: its files, which carry the unlinked name (or, where the
-     * new value has no replica and an UNLINK was interrupted, the live one) and which the new
-     * record does not list. On a volume the new value also uses, its live name now holds the new
-     * value: only the unlinked name goes.
-     */
-    private void deleteStaleReplicas(Key key, Record old, List<String> targets) {
-        List<String> stale = new ArrayList<>(old.locations());
-        stale.removeAll(targets);
-        List<String> kept = new ArrayList<>(old.locations());
-        kept.retainAll(targets);
+    /** After replacing an unlinked value: its files go (see {@link Eraser}), now or, if a volume fails, in the background. */
+    private void dropLeftover(Key key, Record written) {
         try {
-            volumes.deleteAll(stale, key.bytes(), true, true);
-            volumes.deleteAll(kept, key.bytes(), false, true);
-        } catch (VolumeFailure e) {
-            log.warn("PUT {} replaced an unlinked value but left some of its old files on {} ({}); verify --repair removes them",
-                    key, old.locations(), e.getMessage());
+            eraser.settle(key, written);
+        } catch (HttpFailure | RuntimeException e) {
+            log.warn("PUT {} replaced an unlinked value whose old files could not all be deleted yet ({}); the settling"
+                    + " deletes them in the background", key, e.getMessage());
+            settler.settleLater(key);
         }
     }
 

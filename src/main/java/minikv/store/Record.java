@@ -14,7 +14,9 @@ import java.util.Objects;
  *
  * <p>A PENDING record may also carry the UNLINKED record that its write replaces
  * ({@link #replacing}): if the write fails, that record is restored rather than the key erased,
- * since the write never touches the unlinked value's files.
+ * since the write never touches the unlinked value's files. Once the write is done, the LIVE
+ * record keeps carrying it until those files are deleted, so that a crash or a volume failure
+ * before then leaves them for the settling to delete rather than as strays.
  *
  * <p>A LIVE record may carry the {@link #next} record of a write that replaces its value (S3's
  * PutObject over an existing object): the new value goes to each replica's unlinked name, which
@@ -126,8 +128,8 @@ public final class Record {
         this.state = state;
         this.locations = List.copyOf(locations);
         this.md5 = md5 == null ? null : md5.clone();
-        if (replacing != null && (state != State.PENDING || replacing.state != State.UNLINKED)) {
-            throw new IllegalArgumentException("only a PENDING record replaces, and only an UNLINKED one");
+        if (replacing != null && (!replaces(state) || replacing.state != State.UNLINKED)) {
+            throw new IllegalArgumentException("only a PENDING or LIVE record replaces, and only an UNLINKED one");
         }
         this.replacing = replacing;
         if (details.headers().size() > MAX_HEADERS) {
@@ -155,9 +157,24 @@ public final class Record {
         return new Record(State.PENDING, locations, null, unlinked, Details.UNKNOWN);
     }
 
+    private static boolean replaces(State state) {
+        return state == State.PENDING || state == State.LIVE;
+    }
+
     /** Every replica is written; {@code md5} may be null when md5s are off. */
     public static Record live(List<String> locations, byte[] md5) {
         return new Record(State.LIVE, locations, md5);
+    }
+
+    /**
+     * This LIVE record, written over the unlinked value {@code unlinked}, whose files are yet to
+     * be deleted: until {@link #withState}{@code (LIVE)} drops it, the key is unsettled.
+     */
+    public Record withLeftover(Record unlinked) {
+        if (state != State.LIVE) {
+            throw new IllegalArgumentException("only a LIVE record has a leftover unlinked value, not " + state);
+        }
+        return new Record(state, locations, md5, unlinked, details);
     }
 
     /** The same locations, md5 and details in another state (a replaced or next record is dropped). */
@@ -194,14 +211,18 @@ public final class Record {
         return nextComplete;
     }
 
-    /** PENDING, DELETING, RENAMING or in the middle of a replace: a change under way, or left unfinished. */
+    /**
+     * PENDING, DELETING, RENAMING, in the middle of a replace or with a leftover unlinked value:
+     * a change under way, or left unfinished.
+     */
     public boolean unsettled() {
-        return state.unsettled() || next != null;
+        return state.unsettled() || next != null || replacing != null;
     }
 
     /**
      * For a PENDING write over an unlinked value, that value's record, which rolling the write
-     * back restores (deleting only the live-name files at this record's locations); else null.
+     * back restores (deleting only the live-name files at this record's locations); for a LIVE
+     * record, the unlinked value it was written over, whose files are yet to be deleted; else null.
      */
     public Record replacing() {
         return replacing;
@@ -351,8 +372,8 @@ public final class Record {
             Record replaced = null;
             if (replaces) {
                 replaced = decode(bytes, in.position(), in.remaining());
-                if (state != State.PENDING || replaced.state != State.UNLINKED || replaced.replacing != null) {
-                    throw new IllegalArgumentException("corrupt record: only a PENDING record replaces, an UNLINKED one");
+                if (!replaces(state) || replaced.state != State.UNLINKED || replaced.replacing != null) {
+                    throw new IllegalArgumentException("corrupt record: only a PENDING or LIVE record replaces, an UNLINKED one");
                 }
             } else if (in.hasRemaining()) {
                 throw new IllegalArgumentException("corrupt record: " + in.remaining() + " bytes after the end");

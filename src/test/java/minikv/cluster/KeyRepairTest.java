@@ -112,6 +112,41 @@ class KeyRepairTest {
     }
 
     /**
+     * A write over an unlinked value that could not delete that value's files (a crash, or a
+     * volume refusing): repair deletes them, the unlinked name where the new value is, both
+     * names where it is not, and leaves the new value alone.
+     */
+    @Test
+    void theFilesOfAnUnlinkedValueAWriteReplacedAreDeleted() {
+        Placement placement = placement(4, 2);
+        List<String> at = placement.locations(KEY);
+        String elsewhere = volumes.stream().map(v -> v.address() + "/sv00")
+                .filter(l -> at.stream().noneMatch(a -> a.startsWith(Placement.volumeOf(l)))).findFirst().orElseThrow();
+        Record unlinked = Record.live(List.of(at.get(0), elsewhere), null).withState(Record.State.UNLINKED);
+        store.put(KEY, Record.live(at, Placement.md5(GOOD)).withLeftover(unlinked));
+        at.forEach(l -> place(l, GOOD));
+        for (String l : unlinked.locations()) {
+            volume(l).place(ReplicaName.path(l, KEY, true), BAD);
+        }
+        volume(elsewhere).place(ReplicaName.path(elsewhere, KEY, false), BAD); // an UNLINK cut short there
+        KeyDoctor doctor = doctor(placement);
+
+        assertEquals(KeyReport.Kind.DAMAGED, doctor.verify(KEY, false).kind());
+        KeyReport repaired = doctor.repair(KEY, false);
+
+        assertEquals(KeyReport.Kind.REPAIRED, repaired.kind(), repaired.detail());
+        for (String l : at) {
+            assertArrayEquals(GOOD, file(l), l);
+        }
+        for (FakeVolume v : volumes) {
+            assertTrue(v.files().keySet().stream().noneMatch(p -> p.endsWith(ReplicaName.UNLINKED_SUFFIX)), v.files().keySet().toString());
+        }
+        assertEquals(List.of(), List.copyOf(volume(elsewhere).files().keySet()));
+        assertEquals(Record.live(at, Placement.md5(GOOD)), store.get(KEY));
+        assertEquals(KeyReport.Kind.OK, doctor.verify(KEY, false).kind());
+    }
+
+    /**
      * Offline, a move records the target plus the old locations before deleting the old copies;
      * if a delete fails, the record still lists the copy it left, and the next run removes it.
      */

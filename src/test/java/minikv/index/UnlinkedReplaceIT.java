@@ -26,12 +26,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A PUT over an unlinked key replaces it only if it succeeds: a PUT that fails, however it
  * fails, leaves the unlinked value as it was, listed under {@code ?unlinked} and brought back
- * by RELINK. (It used to erase the unlinked value with the failed write.)
+ * by RELINK. (It used to erase the unlinked value with the failed write.) A PUT that succeeds
+ * leaves none of the unlinked value's files, even where a volume could not delete them at once
+ * and the index crashed before it could try again (HistoryIT found those left as strays).
  */
 class UnlinkedReplaceIT {
 
     private static final Duration PATIENCE = Duration.ofSeconds(15);
     private static final byte[] OLD = "the unlinked value".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEW = "the new value".getBytes(StandardCharsets.UTF_8);
 
     @TempDir
     Path dir;
@@ -96,6 +99,39 @@ class UnlinkedReplaceIT {
         assertUnlinkedValueIntact("/crashed");
     }
 
+    /** A volume refuses to DELETE the unlinked value's file once the new value is stored. */
+    @Test
+    void theUnlinkedValuesFilesGoOnceTheVolumeDeletesAgain() throws Exception {
+        start();
+        unlinked("/leftover");
+        VolumeProcess refusing = refuseDeletes(cluster.volumes().get(1));
+
+        assertEquals(201, Http.put(cluster.url("/leftover"), NEW).statusCode());
+        assertArrayEquals(NEW, cluster.read("/leftover"));
+        assertEquals(1, unlinkedFiles("/leftover").size(), "kept where the DELETE was refused");
+        takeDeletes(refusing);
+
+        assertTrue(Await.until(() -> unlinkedFiles("/leftover").isEmpty(), PATIENCE),
+                "deleted in the background: " + unlinkedFiles("/leftover"));
+        assertArrayEquals(NEW, cluster.read("/leftover"));
+    }
+
+    /** The same, and the index is killed before it could try again: its startup deletes the file. */
+    @Test
+    void theUnlinkedValuesFilesGoAfterAnIndexCrash() throws Exception {
+        start();
+        unlinked("/crashed-leftover");
+        VolumeProcess refusing = refuseDeletes(cluster.volumes().get(1));
+        assertEquals(201, Http.put(cluster.url("/crashed-leftover"), NEW).statusCode());
+
+        cluster.killIndex();
+        takeDeletes(refusing);
+        cluster.startIndex();
+
+        assertEquals(List.of(), unlinkedFiles("/crashed-leftover"), "deleted before the index serves");
+        assertArrayEquals(NEW, cluster.read("/crashed-leftover"));
+    }
+
     private void start() {
         int adminPort = FreePorts.next();
         cluster = Cluster.start(dir, 3, "--admin-port", Integer.toString(adminPort));
@@ -109,11 +145,31 @@ class UnlinkedReplaceIT {
 
     /** Restarts {@code volume} with a template whose WebDAV takes no PUT, and waits until the index sees it up. */
     private void refusePuts(VolumeProcess volume) {
+        withDavMethods(volume, "DELETE MOVE COPY");
+    }
+
+    /** Restarts {@code volume} with a template whose WebDAV takes no DELETE. */
+    private VolumeProcess refuseDeletes(VolumeProcess volume) {
+        return withDavMethods(volume, "PUT MOVE COPY");
+    }
+
+    private VolumeProcess withDavMethods(VolumeProcess volume, String methods) {
         volume.stop();
-        Path template = VolumeTemplates.builtInWith(dir.resolve("no-put.conf"),
-                "dav_methods PUT DELETE MOVE COPY;", "dav_methods DELETE MOVE COPY;");
-        VolumeProcess refusing = cluster.restartVolume(volume, "--template", template.toString());
-        admin.awaitMetric(up(refusing), up -> up == 1, PATIENCE);
+        Path template = VolumeTemplates.builtInWith(dir.resolve("dav " + methods + ".conf"),
+                "dav_methods PUT DELETE MOVE COPY;", "dav_methods " + methods + ";");
+        VolumeProcess restarted = cluster.restartVolume(volume, "--template", template.toString());
+        admin.awaitMetric(up(restarted), up -> up == 1, PATIENCE);
+        return restarted;
+    }
+
+    /** Restarts {@code volume} with the built-in template. */
+    private void takeDeletes(VolumeProcess volume) {
+        volume.stop();
+        cluster.restartVolume(volume);
+    }
+
+    private List<Path> unlinkedFiles(String key) {
+        return cluster.replicaFiles(key).stream().filter(p -> p.toString().endsWith(ReplicaName.UNLINKED_SUFFIX)).toList();
     }
 
     private static String up(VolumeProcess volume) {

@@ -80,13 +80,19 @@ abstract class IndexStoreContract {
             store.put(b("/u"), Record.live(AT, null).withState(State.RENAMING)); // an UNLINK renaming
             store.put(b("/u2"), Record.live(AT, null).withState(State.RENAMING));
             store.put(b("/u2"), Record.live(AT, null).withState(State.UNLINKED)); // its renames done
+            Record overUnlinked = Record.live(AT, null).withLeftover(Record.live(AT, null).withState(State.UNLINKED));
+            store.put(b("/w"), overUnlinked); // written over an unlinked value, whose files are yet to go
+            store.put(b("/w2"), overUnlinked);
+            store.put(b("/w2"), overUnlinked.withState(State.LIVE)); // they are gone
             List<String> keys = store.unsettled().stream().map(e -> new String(e.key(), StandardCharsets.UTF_8)).toList();
-            assertEquals(List.of("/d", "/p", "/r", "/u"), keys);
+            assertEquals(List.of("/d", "/p", "/r", "/u", "/w"), keys);
+            assertEquals(overUnlinked, store.unsettled().get(4).record());
             assertEquals(List.of("/u", "/u2"), scan(store, "/", "", State.UNLINKED), "a key being renamed is listed as unlinked");
             assertEquals(List.of(), scan(store, "/", "", State.RENAMING), "and only so");
             assertEquals(State.DELETING, store.unsettled().get(0).record().state());
             assertEquals(replacing, store.unsettled().get(2).record());
-            assertEquals(List.of("/l", "/r", "/r2"), scan(store, "/", "", State.LIVE), "a key being replaced is listed");
+            assertEquals(List.of("/l", "/r", "/r2", "/w", "/w2"), scan(store, "/", "", State.LIVE),
+                    "a key being replaced, or with a leftover, is listed");
         }
     }
 

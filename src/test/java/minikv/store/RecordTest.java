@@ -80,16 +80,40 @@ class RecordTest {
     }
 
     @Test
-    void aReplacedRecordMustBeAnUnlinkedOneUnderAPendingOne() {
+    void aLiveRecordWrittenOverAnUnlinkedValueCarriesItUntilItsFilesAreGone() {
+        Record unlinked = Record.live(LOCATIONS, MD5).withState(State.UNLINKED);
+        Record live = Record.live(List.of("127.0.0.1:3004"), null).withDetails(new Details(3, 4, Map.of()));
+        Record written = live.withLeftover(unlinked);
+
+        assertEquals(written, roundTrip(written));
+        assertEquals(unlinked, roundTrip(written).replacing());
+        assertTrue(written.unsettled());
+        assertEquals(State.LIVE, Record.stateOf(written.encode(), 2), "served and listed as LIVE meanwhile");
+        assertEquals(live, written.withState(State.LIVE), "withState drops it");
+        assertTrue(!written.withState(State.LIVE).unsettled());
+        assertThrows(IllegalArgumentException.class, () -> unlinked.withLeftover(unlinked));
+        assertThrows(IllegalArgumentException.class, () -> live.withLeftover(live), "only an unlinked value is left over");
+    }
+
+    @Test
+    void aReplacedRecordMustBeAnUnlinkedOneUnderAPendingOrLiveOne() {
         byte[] live = Record.live(List.of("a:1"), null).encode();
         byte[] pending = Record.pending(List.of("b:2")).encode();
-        for (byte[] outer : List.of(live, pending)) {
-            byte[] bad = Arrays.copyOf(outer, outer.length + live.length);
-            bad[0] = Record.VERSION_REPLACING;
-            System.arraycopy(live, 0, bad, outer.length, live.length); // a LIVE record as the replaced one
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Record.decode(bad, bad.length));
+        byte[] unlinked = Record.live(List.of("c:3"), null).withState(State.UNLINKED).encode();
+        byte[] deleting = Record.pending(List.of("d:4")).withState(State.DELETING).encode();
+        List<byte[][]> bad = List.of(new byte[][] {live, live}, new byte[][] {pending, live},
+                new byte[][] {unlinked, unlinked}, new byte[][] {deleting, unlinked}); // {outer, replaced}
+        for (byte[][] pair : bad) {
+            byte[] b = Arrays.copyOf(pair[0], pair[0].length + pair[1].length);
+            b[0] = Record.VERSION_REPLACING;
+            System.arraycopy(pair[1], 0, b, pair[0].length, pair[1].length);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Record.decode(b, b.length));
             assertTrue(e.getMessage().startsWith("corrupt record"), e.getMessage());
         }
+        byte[] good = Arrays.copyOf(live, live.length + unlinked.length);
+        good[0] = Record.VERSION_REPLACING;
+        System.arraycopy(unlinked, 0, good, live.length, unlinked.length);
+        assertEquals(State.UNLINKED, Record.decode(good, good.length).replacing().state(), "a LIVE one with a leftover");
     }
 
     @Test
