@@ -10,7 +10,8 @@ import minikv.store.Record;
  * Settles a key: removes it and its replicas for good, or rolls back an unfinished write.
  *
  * <p>Erasing has one order that never leaves a replica that nothing tracks: record marked
- * DELETING (durably), replicas deleted, record dropped (no sync). Rolling back a write over an
+ * DELETING (durably; a PENDING one needs no mark, it holds no value), replicas deleted, record
+ * dropped (no sync). Rolling back a write over an
  * unlinked value first gives the unlinked name back to any of its files that still have the
  * live one (the write renames them only after recording itself, so a crash may come between),
  * then deletes the live-name files the write may have made, then restores the unlinked record.
@@ -76,7 +77,9 @@ final class Eraser {
         requireKnownOutcomes(key);
         Record.State state = record.state();
         Record deleting = record;
-        if (state == Record.State.LIVE || state == Record.State.UNLINKED) {
+        // Marked first, whatever it holds: a key left RENAMING that lost files here would
+        // otherwise settle UNLINKED without them, and come back through RELINK incomplete.
+        if (state != Record.State.PENDING && state != Record.State.DELETING) {
             deleting = record.withState(Record.State.DELETING);
             KeyChanged.swap(store, key, record, deleting);
         }

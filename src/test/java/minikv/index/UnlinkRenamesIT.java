@@ -86,6 +86,31 @@ class UnlinkRenamesIT {
     }
 
     /**
+     * The bug HistoryIT found after 9dc5832: a DELETE of a key left RENAMING deleted the files it
+     * could reach without marking the key DELETING, so once the volume was back the settling
+     * finished the UNLINK instead: the deleted key came back unlinked, short of those files,
+     * and RELINK served it so.
+     */
+    @Test
+    void aDeleteOfAKeyWhoseUnlinkCouldNotFinishDeletesItForGood() throws Exception {
+        cluster = Cluster.start(dir, 3);
+        assertEquals(201, Http.put(cluster.url("/undone"), VALUE).statusCode());
+        VolumeProcess away = cluster.volumes().get(0);
+        away.stop();
+        assertEquals(204, Http.send("UNLINK", cluster.url("/undone")).statusCode());
+
+        int delete = Http.delete(cluster.url("/undone")).statusCode();
+        cluster.restartVolume(away);
+
+        assertTrue(delete == 502 || delete == 503, "DELETE with a volume down answered " + delete);
+        assertTrue(Await.until(() -> cluster.replicaFiles("/undone").isEmpty(), PATIENCE),
+                "every file deleted once the volume is back: " + cluster.replicaFiles("/undone"));
+        assertEquals(List.of(), Listings.unlinked(cluster, "/undone"));
+        assertEquals(404, Await.status(404, () -> Http.send("RELINK", cluster.url("/undone")), PATIENCE));
+        assertEquals(404, Http.get(cluster.url("/undone")).statusCode());
+    }
+
+    /**
      * The bug HistoryIT found (9b04e5a): a RELINK renamed files while a hung volume still held an
      * earlier request about the key, which it could carry out after the RELINK once resumed and
      * so move a file back out of place. Now nothing is renamed until that volume has answered.
