@@ -43,12 +43,8 @@ class UnlinkRenamesIT {
 
     @Test
     void anUnlinkWhileAVolumeIsDownIsFinishedWhenItIsBack() throws Exception {
-        cluster = Cluster.start(dir, 3);
-        assertEquals(201, Http.put(cluster.url("/hidden"), VALUE).statusCode());
-        VolumeProcess away = cluster.volumes().get(0);
-        away.stop();
+        VolumeProcess away = unlinkedWithAVolumeAway("/hidden", 0);
 
-        assertEquals(204, Http.send("UNLINK", cluster.url("/hidden")).statusCode());
         cluster.restartVolume(away);
 
         awaitUnlinkedThenRelink("/hidden");
@@ -56,11 +52,7 @@ class UnlinkRenamesIT {
 
     @Test
     void anUnlinkWhileAVolumeIsDownIsFinishedAfterAnIndexCrash() throws Exception {
-        cluster = Cluster.start(dir, 3);
-        assertEquals(201, Http.put(cluster.url("/crashed"), VALUE).statusCode());
-        VolumeProcess away = cluster.volumes().get(2);
-        away.stop();
-        assertEquals(204, Http.send("UNLINK", cluster.url("/crashed")).statusCode());
+        VolumeProcess away = unlinkedWithAVolumeAway("/crashed", 2);
         assertEquals(404, Http.get(cluster.url("/crashed")).statusCode(), "hidden at once");
 
         cluster.killIndex();
@@ -93,11 +85,7 @@ class UnlinkRenamesIT {
      */
     @Test
     void aDeleteOfAKeyWhoseUnlinkCouldNotFinishDeletesItForGood() throws Exception {
-        cluster = Cluster.start(dir, 3);
-        assertEquals(201, Http.put(cluster.url("/undone"), VALUE).statusCode());
-        VolumeProcess away = cluster.volumes().get(0);
-        away.stop();
-        assertEquals(204, Http.send("UNLINK", cluster.url("/undone")).statusCode());
+        VolumeProcess away = unlinkedWithAVolumeAway("/undone", 0);
 
         int delete = Http.delete(cluster.url("/undone")).statusCode();
         cluster.restartVolume(away);
@@ -136,6 +124,16 @@ class UnlinkRenamesIT {
             }
         }
         awaitUnlinkedThenRelink(key);
+    }
+
+    /** Starts the cluster, stores {@code key}, stops one volume and UNLINKs the key (204); returns that volume. */
+    private VolumeProcess unlinkedWithAVolumeAway(String key, int volume) {
+        cluster = Cluster.start(dir, 3);
+        assertEquals(201, Http.put(cluster.url(key), VALUE).statusCode());
+        VolumeProcess away = cluster.volumes().get(volume);
+        away.stop();
+        assertEquals(204, Http.send("UNLINK", cluster.url(key)).statusCode());
+        return away;
     }
 
     /**
