@@ -245,6 +245,10 @@ final class PutHandler extends KeyChangeHandler {
                 eraser.settle(key, pending);
             } else {
                 // No volume got the last byte: only renames to the unlinked name, which it keeps.
+                // A rename left unanswered may still be carried out, though: until it is, the key
+                // stays this write's, or another index process (which cannot know of it) could
+                // write the key meanwhile and have its new file renamed away.
+                eraser.requireKnownOutcomes(key);
                 KeyChanged.swap(store, key, pending, old);
             }
             rollbacks.completed();

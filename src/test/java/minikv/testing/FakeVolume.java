@@ -90,6 +90,14 @@ public final class FakeVolume implements AutoCloseable {
         hung = true;
     }
 
+    /**
+     * While hung: the requests held so far stay held, as by a worker stalled on its disk, and
+     * new ones are carried out at once, as by another worker; {@link #resume} releases the held ones.
+     */
+    public synchronized void serveNewRequests() {
+        hung = false;
+    }
+
     /** Carries out and answers whatever waited, newest first, and everything after. */
     public void resume() {
         List<CountDownLatch> released;

@@ -25,14 +25,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The bug SharedHistoryIT found (3c510fd): the sweep of a write rolled back in the background
- * (its replicas deleted once more, 2 s later, for a hung volume that stores the PUT late)
- * checked the record, then deleted. Another index process sharing the store could write the
- * key in between, and the sweep's DELETEs then removed that write's files. Now the sweep holds
- * the key as the rolled-back write while it deletes. Two index servers in process on a real
- * PostgreSQL, against fake volumes that hang on cue (see {@link FakeVolume}).
+ * Two index processes sharing a store, where what one process knows only in its memory (a
+ * volume's unanswered request about a key) must keep the other off the key: two index servers
+ * in process on a real PostgreSQL, against fake volumes that hang on cue (see {@link FakeVolume}).
+ * Each case is a bug SharedHistoryIT found.
  */
-class SharedSweepTest {
+class SharedWritePathTest {
 
     private static final Duration VOLUME_TIMEOUT = Duration.ofMillis(500);
     /** The settler retries every 5 s; the sweep follows 2 s after a background rollback. */
@@ -61,6 +59,12 @@ class SharedSweepTest {
         }
     }
 
+    /**
+     * 3c510fd: the sweep of a write rolled back in the background (its replicas deleted once
+     * more, 2 s later, for a hung volume that stores the PUT late) checked the record, then
+     * deleted; the other process could write the key in between and lose its files to those
+     * DELETEs. Now the sweep holds the key as the rolled-back write while it deletes.
+     */
     @Test
     void anotherProcessCannotWriteTheKeyWhileTheSweepDeletesItsFiles() throws Exception {
         String db = postgres.newDatabase();
@@ -85,11 +89,44 @@ class SharedSweepTest {
         assertEquals(409, meanwhile, "the key is held by the sweeping process");
         hung.resume();
         assertEquals(201, Await.status(201, () -> Http.put(other + "/k", VALUE), SETTLED), "free once the sweep is done");
+        assertNewValueOnEveryVolume();
+        assertEquals(302, Http.get(sweeping + "/k").statusCode(), "served through both processes");
+    }
+
+    /**
+     * A PUT over an unlinked value first renames any live-name file away; when that MOVE got no
+     * answer, the PUT gave the key back to the unlinked record at once, and the other process
+     * could write it: the stalled MOVE, carried out later, then renamed the new value's file
+     * away (an acknowledged write lost). Now the key stays the failed PUT's until the volume
+     * has answered.
+     */
+    @Test
+    void anotherProcessCannotWriteTheKeyWhileARenameOfAFailedPutIsUnanswered() throws Exception {
+        String db = postgres.newDatabase();
+        String failing = startIndex(db);
+        String other = startIndex(db);
+        assertEquals(201, Http.put(failing + "/k", "the unlinked value".getBytes(StandardCharsets.UTF_8)).statusCode());
+        assertEquals(204, Http.send("UNLINK", failing + "/k").statusCode());
+        FakeVolume stalled = volumes.get(2);
+
+        stalled.hang();
+        assertEquals(503, Http.put(failing + "/k", "failed".getBytes(StandardCharsets.UTF_8)).statusCode());
+        assertTrue(stalled.awaitHeld("MOVE", Duration.ofSeconds(1)), "its rename is held");
+        stalled.serveNewRequests(); // the stalled MOVE stays held; the volume serves everything else
+
+        int meanwhile = Http.put(other + "/k", VALUE).statusCode();
+
+        assertEquals(409, meanwhile, "the key is still the failed PUT's");
+        stalled.resume();
+        assertEquals(201, Await.status(201, () -> Http.put(other + "/k", VALUE), SETTLED), "free once the MOVE is answered");
+        assertNewValueOnEveryVolume();
+    }
+
+    private void assertNewValueOnEveryVolume() {
         for (FakeVolume v : volumes) {
             assertEquals(List.of(VALUE.length), v.files().values().stream().map(b -> b.length).toList(), v.address());
             assertArrayEquals(VALUE, v.files().values().iterator().next());
         }
-        assertEquals(302, Http.get(sweeping + "/k").statusCode(), "served through both processes");
     }
 
     private List<String> addresses() {
