@@ -11,10 +11,10 @@ import minikv.store.Record;
  *
  * <p>Erasing has one order that never leaves a replica that nothing tracks: record marked
  * DELETING (durably; a PENDING one needs no mark, it holds no value), replicas deleted, record
- * dropped (no sync). Rolling back a write over an
- * unlinked value first gives the unlinked name back to any of its files that still have the
- * live one (the write renames them only after recording itself, so a crash may come between),
- * then deletes the live-name files the write may have made, then restores the unlinked record.
+ * dropped (no sync). Rolling back a write over an unlinked value first gives the unlinked name
+ * back to any of its files that still have the live one (the write renames them only after
+ * recording itself, so a crash may come between), then deletes the live-name files the write
+ * may have made, then restores the unlinked record.
  *
  * <p>A LIVE key written over an unlinked value carries that value's record until its files are
  * deleted ({@link Record#withLeftover}): they are deleted (the unlinked name where the new value
