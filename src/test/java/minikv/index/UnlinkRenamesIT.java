@@ -146,6 +146,8 @@ class UnlinkRenamesIT {
             return files.size() == 3 && files.stream().allMatch(p -> p.toString().endsWith(ReplicaName.UNLINKED_SUFFIX));
         }, PATIENCE);
         assertTrue(renamed, "every file of " + key + " under the unlinked name: " + cluster.replicaFiles(key));
+        // A write that failed on the hung volume holds the key (unlisted) until the settling rolls it back.
+        Await.until(() -> Listings.unlinked(cluster, key).equals(List.of(key)), PATIENCE);
         assertEquals(List.of(key), Listings.unlinked(cluster, key));
         assertEquals(404, Http.get(cluster.url(key)).statusCode());
         // 503 only while a volume that was hung has yet to answer its last request about the key.
