@@ -155,7 +155,7 @@ class UnlinkedReplaceIT {
 
     private VolumeProcess withDavMethods(VolumeProcess volume, String methods) {
         volume.stop();
-        Path template = VolumeTemplates.builtInWith(dir.resolve("dav " + methods + ".conf"),
+        Path template = VolumeTemplates.builtInWith(dir.resolve("dav-" + methods.replace(' ', '-') + ".conf"),
                 "dav_methods PUT DELETE MOVE COPY;", "dav_methods " + methods + ";");
         VolumeProcess restarted = cluster.restartVolume(volume, "--template", template.toString());
         admin.awaitMetric(up(restarted), up -> up == 1, PATIENCE);
