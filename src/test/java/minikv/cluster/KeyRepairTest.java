@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import minikv.http.ClusterHttp;
@@ -34,24 +33,20 @@ class KeyRepairTest {
 
     @TempDir
     Path dir;
-    private final List<FakeVolume> volumes = new ArrayList<>();
+    private List<FakeVolume> volumes;
     private IndexStore store;
     private final VolumeClient client = new VolumeClient(new ClusterHttp(Duration.ofSeconds(1), Optional.empty(), 4), Duration.ofSeconds(2));
 
     @BeforeEach
     void start() throws IOException {
-        for (int i = 0; i < 4; i++) {
-            volumes.add(FakeVolume.start());
-        }
+        volumes = FakeVolume.start(4);
         store = IndexStore.open(dir.resolve("db"));
     }
 
     @AfterEach
     void stop() throws IOException {
         store.close();
-        for (FakeVolume v : volumes) {
-            v.close();
-        }
+        FakeVolume.closeAll(volumes);
     }
 
     @Test

@@ -41,22 +41,18 @@ class SharedWritePathTest {
     @RegisterExtension
     static final Postgres postgres = new Postgres();
 
-    private final List<FakeVolume> volumes = new ArrayList<>();
+    private List<FakeVolume> volumes;
     private final List<IndexServer> servers = new ArrayList<>();
 
     @BeforeEach
     void startVolumes() throws IOException {
-        for (int i = 0; i < 3; i++) {
-            volumes.add(FakeVolume.start());
-        }
+        volumes = FakeVolume.start(3);
     }
 
     @AfterEach
     void stop() throws IOException {
         servers.forEach(IndexServer::close);
-        for (FakeVolume v : volumes) {
-            v.close();
-        }
+        FakeVolume.closeAll(volumes);
     }
 
     /**

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,15 +45,13 @@ class WritePathTest {
 
     @TempDir
     Path dir;
-    private final List<FakeVolume> volumes = new ArrayList<>();
+    private List<FakeVolume> volumes;
     private IndexServer index;
     private int port;
 
     @BeforeEach
     void startVolumes() throws IOException {
-        for (int i = 0; i < 3; i++) {
-            volumes.add(FakeVolume.start());
-        }
+        volumes = FakeVolume.start(3);
     }
 
     @AfterEach
@@ -62,9 +59,7 @@ class WritePathTest {
         if (index != null) {
             index.close();
         }
-        for (FakeVolume v : volumes) {
-            v.close();
-        }
+        FakeVolume.closeAll(volumes);
     }
 
     @Test

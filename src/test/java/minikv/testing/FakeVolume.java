@@ -56,6 +56,22 @@ public final class FakeVolume implements AutoCloseable {
         return new FakeVolume();
     }
 
+    /** {@code count} volumes, each started. */
+    public static List<FakeVolume> start(int count) throws IOException {
+        List<FakeVolume> volumes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            volumes.add(start());
+        }
+        return volumes;
+    }
+
+    /** Closes each of {@code volumes}. */
+    public static void closeAll(List<FakeVolume> volumes) throws IOException {
+        for (FakeVolume v : volumes) {
+            v.close();
+        }
+    }
+
     /** {@code host:port}, as the index names volumes. */
     public String address() {
         return "127.0.0.1:" + server.getLocalPort();
