@@ -171,6 +171,7 @@ final class PutHandler extends KeyChangeHandler {
         boolean replicasMayExist = false;
         boolean rollsForward = false;
         Record live;
+        Record written; // live, or over an unlinked value: live with that value's files to delete
         try {
             if (old != null && !replace) {
                 // Finishes an interrupted UNLINK where this PUT writes; a rollback from here on
@@ -201,7 +202,8 @@ final class PutHandler extends KeyChangeHandler {
                 rollsForward = true;
                 volumes.moveAll(targets, key.bytes(), false); // each replica's new value over its old one
             }
-            KeyChanged.swap(store, key, pending, replace || old == null ? live : live.withLeftover(old));
+            written = replace || old == null ? live : live.withLeftover(old);
+            KeyChanged.swap(store, key, pending, written);
         } catch (HttpFailure | RuntimeException e) {
             if (rollsForward) {
                 log.warn("PUT {} is written but not yet in place ({}); finishing it in the background", key, e.getMessage());
@@ -212,8 +214,8 @@ final class PutHandler extends KeyChangeHandler {
             rollBack(key, old, pending, replicasMayExist || replace);
             throw e;
         }
-        if (old != null && !replace) {
-            dropLeftover(key, live.withLeftover(old));
+        if (written != live) {
+            dropLeftover(key, written);
         }
         return live;
     }
