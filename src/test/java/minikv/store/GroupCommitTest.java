@@ -11,9 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import minikv.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -155,6 +160,48 @@ class GroupCommitTest {
         queued.get(5, TimeUnit.SECONDS);
         assertEquals(2, batches.stream().mapToInt(List::size).sum(), "both were applied before the threads stopped");
         assertThrows(IllegalStateException.class, () -> commits.commit("late", false));
+    }
+
+    @Test
+    void underContentionEveryChangeReturnsAndEveryDurableOneAfterASyncThatCoversIt() throws Exception {
+        AtomicLong applied = new AtomicLong(); // changes applied so far, in order
+        AtomicLong synced = new AtomicLong(); // of those, how many a finished sync covers
+        ConcurrentHashMap<String, Long> order = new ConcurrentHashMap<>();
+        try (GroupCommit<String> shared = new GroupCommit<>("contention", changes -> {
+            changes.forEach(c -> order.put(c, applied.getAndIncrement()));
+            Thread.yield();
+        }, () -> {
+            long covered = applied.get();
+            Thread.yield();
+            synced.accumulateAndGet(covered, Math::max);
+        }, 8)) {
+            int threads = 16;
+            int each = 2_000;
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    done.add(pool.submit(() -> {
+                        for (int i = 0; i < each; i++) {
+                            String change = thread + "/" + i;
+                            boolean durable = (i + thread) % 3 != 0;
+                            shared.commit(change, durable);
+                            if (durable && order.get(change) >= synced.get()) {
+                                throw new AssertionError(change + " returned before a sync covered it");
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(60, TimeUnit.SECONDS); // a lost wake-up shows as a timeout here
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        assertEquals(16 * 2_000, order.size());
     }
 
     private CompletableFuture<Void> commitAsync(String change, boolean durable) {
