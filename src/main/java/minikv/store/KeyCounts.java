@@ -1,11 +1,14 @@
 package minikv.store;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * How many keys the index holds in each state. Counted once when the store opens, then kept
- * current by the store's writer from each committed change, so reading it costs nothing. A
- * shared store adds what the other processes account for, counted anew now and then.
+ * How many keys the index holds in each state. Read (or, the first time, counted) when the
+ * store opens, then kept current by the store's writer from each committed change, so reading it
+ * costs nothing. A shared store adds what the other processes account for, counted anew now and
+ * then. An embedded store keeps them {@link #encodeWith encoded} beside its records, written in
+ * each commit that changes them, so that opening it never needs a scan.
  */
 public final class KeyCounts {
 
@@ -58,6 +61,40 @@ public final class KeyCounts {
         for (int i = 0; i < STATES.length; i++) {
             elsewhere.set(i, others.change[i]);
         }
+    }
+
+    /**
+     * This process's counts once {@code delta} is applied, as stored: per state its code (one
+     * byte, as in the record encoding) and its count (eight bytes).
+     */
+    byte[] encodeWith(Delta delta) {
+        ByteBuffer out = ByteBuffer.allocate(STATES.length * 9);
+        for (Record.State state : STATES) {
+            out.put(state.code).putLong(counts.get(state.ordinal()) + delta.of(state));
+        }
+        return out.array();
+    }
+
+    /**
+     * What {@link #encodeWith} wrote, as a delta from nothing.
+     *
+     * @throws IllegalStateException for bytes that are not counts, or name a state this version does not know
+     */
+    static Delta decode(byte[] bytes, int length) {
+        if (length % 9 != 0) {
+            throw new IllegalStateException("stored key counts of " + length + " bytes are not counts");
+        }
+        Delta stored = new Delta();
+        ByteBuffer in = ByteBuffer.wrap(bytes, 0, length);
+        while (in.hasRemaining()) {
+            byte code = in.get();
+            try {
+                stored.add(Record.State.of(code), in.getLong());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("stored key counts name state " + code + ", unknown to this version", e);
+            }
+        }
+        return stored;
     }
 
     void apply(Delta delta) {

@@ -12,7 +12,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * for twice the keys it held then; past that its false-positive rate rises (about 1% at its
  * size, 14% at twice that) until the next open sizes it anew. It is never wrong the other way.
  *
- * <p>Thread-safe: adds (from the store's writer) and reads (from any thread) share no lock.
+ * <p>A filter {@link #toFill} is filled by a scan that runs while the store already serves:
+ * until {@link #filled} it answers "might hold" for every key, so a lookup is never wrong
+ * meanwhile, only as slow as without a filter.
+ *
+ * <p>Thread-safe: adds (from the store's writer and the filling scan) and reads (from any
+ * thread) share no lock.
  */
 final class KeyFilter {
 
@@ -26,16 +31,37 @@ final class KeyFilter {
 
     private final AtomicLongArray words;
     private final long bits;
+    /** False while a scan is still adding the keys the index held when it opened. */
+    private volatile boolean filled;
 
-    private KeyFilter(long bits) {
+    private KeyFilter(long bits, boolean filled) {
         this.bits = bits;
         this.words = new AtomicLongArray((int) ((bits + 63) / 64));
+        this.filled = filled;
     }
 
-    /** A filter for an index that holds {@code keys} keys now and may double. */
+    /** A filter in use at once, for an index that holds {@code keys} keys now and may double. */
     static KeyFilter forKeys(long keys) {
+        return new KeyFilter(bitsFor(keys), true);
+    }
+
+    /** As {@link #forKeys}, but in use only once {@link #filled} says every key held now was added. */
+    static KeyFilter toFill(long keys) {
+        return new KeyFilter(bitsFor(keys), false);
+    }
+
+    private static long bitsFor(long keys) {
         long capacity = Math.max(MIN_CAPACITY, 2 * keys);
-        return new KeyFilter(Math.min(MAX_BITS, capacity * BITS_PER_KEY));
+        return Math.min(MAX_BITS, capacity * BITS_PER_KEY);
+    }
+
+    /** Every key the index held when the filter was made has been added: from now on it answers. */
+    void filled() {
+        filled = true;
+    }
+
+    boolean isFilled() {
+        return filled;
     }
 
     /** How much memory its bits take. */
@@ -61,8 +87,11 @@ final class KeyFilter {
         }
     }
 
-    /** False only if {@code key} was never {@link #add}ed. */
+    /** False only if {@code key} was never {@link #add}ed (and the filter is {@link #filled}). */
     boolean mightHold(byte[] key) {
+        if (!filled) {
+            return true;
+        }
         long h1 = hash(key, key.length);
         long h2 = mix(h1 ^ 0x9E3779B97F4A7C15L) | 1;
         for (int i = 0; i < PROBES; i++) {

@@ -1,5 +1,6 @@
 package minikv.store;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,29 +15,42 @@ import jetbrains.exodus.env.Environments;
 import jetbrains.exodus.env.Store;
 import jetbrains.exodus.env.StoreConfig;
 import jetbrains.exodus.env.Transaction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The index store in an embedded Xodus environment, the default: key bytes (UTF-8, so byte
  * order is key order) to encoded {@link Record}s in one store, and the keys whose record is
  * PENDING or DELETING in a second, so that {@link #unsettled} finds them at startup without a
  * full scan. Writes go through one {@link GroupCommit}; syncs through {@link XodusLogSync}.
- * {@link #keyCounts} is counted by one scan on open, then kept current by the writer; the same
- * scan fills a {@link KeyFilter}, which answers most lookups of missing keys without a
- * transaction. Only one process may have the directory open.
+ * {@link #keyCounts} is stored in a third, written in every commit that moves it, so that
+ * opening an index of any size reads it rather than scanning (an index from before it was stored
+ * is counted once, by a scan, when first opened). A {@link KeyFilter} answers most lookups of
+ * missing keys without a transaction; it is filled by a scan in the background, and answers only
+ * once that is done. Only one process may have the directory open.
  */
 public final class XodusStore implements IndexStore {
 
+    private static final Logger log = LoggerFactory.getLogger(XodusStore.class);
     /** Enough to amortise one fsync, small enough that one batch never holds a commit long. */
     private static final int MAX_BATCH = 1024;
     private static final ByteIterable NOTHING = new ArrayByteIterable(new byte[0]);
+    private static final ByteIterable COUNTS = new ArrayByteIterable("counts".getBytes(StandardCharsets.US_ASCII));
+    /** Keys per read-only transaction of the filling scan: one held throughout would keep Xodus from reclaiming its log. */
+    private static final int FILL_PAGE = 100_000;
 
     private final Environment env;
     private final Store records;
     private final Store unsettled;
+    /** Small values about the whole index: {@link #COUNTS}. */
+    private final Store meta;
     private final KeyCounts keyCounts = new KeyCounts();
     private final KeyFilter keyFilter;
     private final XodusLogSync logSync;
     private final GroupCommit<Mutation> commits;
+    /** Fills {@link #keyFilter}; null when opening counted the keys and filled it on the way. */
+    private final Thread filler;
+    private volatile boolean closing;
 
     private XodusStore(Environment env) {
         this.env = env;
@@ -45,9 +59,23 @@ public final class XodusStore implements IndexStore {
                 txn -> env.openStore("records", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
         this.unsettled = env.computeInTransaction(
                 txn -> env.openStore("unsettled", StoreConfig.WITHOUT_DUPLICATES_WITH_PREFIXING, txn));
-        this.keyFilter = env.computeInReadonlyTransaction(txn -> KeyFilter.forKeys(records.count(txn)));
-        scanKeys();
+        this.meta = env.computeInTransaction(txn -> env.openStore("meta", StoreConfig.WITHOUT_DUPLICATES, txn));
+        ByteIterable stored = env.computeInReadonlyTransaction(txn -> meta.get(txn, COUNTS));
+        long held = env.computeInReadonlyTransaction(txn -> records.count(txn));
+        if (stored != null) {
+            keyCounts.apply(KeyCounts.decode(stored.getBytesUnsafe(), stored.getLength()));
+            this.keyFilter = KeyFilter.toFill(held);
+            this.filler = new Thread(this::fillFilter, "index-store-filter");
+        } else {
+            this.keyFilter = KeyFilter.forKeys(held);
+            this.filler = null;
+            countKeys();
+        }
         this.commits = new GroupCommit<>("index-store", this::apply, logSync, MAX_BATCH);
+        if (filler != null) {
+            filler.setDaemon(true);
+            filler.start();
+        }
     }
 
     /**
@@ -140,6 +168,11 @@ public final class XodusStore implements IndexStore {
         return commits.syncs();
     }
 
+    /** True once the key filter answers lookups (for tests). */
+    boolean filterFilled() {
+        return keyFilter.isFilled();
+    }
+
     /** How many syncs needed XodusLogSync's fallback (for tests). */
     long syncFallbacks() {
         return logSync.fallbacks();
@@ -182,6 +215,14 @@ public final class XodusStore implements IndexStore {
     public void close() {
         if (!commits.isOpen()) {
             return;
+        }
+        closing = true;
+        if (filler != null) {
+            try {
+                filler.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         commits.close();
         env.close();
@@ -282,6 +323,9 @@ public final class XodusStore implements IndexStore {
                     }
                 }
             }
+            if (!counted.isEmpty()) {
+                meta.put(txn, COUNTS, new ArrayByteIterable(keyCounts.encodeWith(counted)));
+            }
             if (!txn.commit()) {
                 throw new IllegalStateException("index commit was refused");
             }
@@ -293,8 +337,11 @@ public final class XodusStore implements IndexStore {
         }
     }
 
-    /** Before the writer starts: the one full scan; from then on commits keep counts and filter. */
-    private void scanKeys() {
+    /**
+     * Before the writer starts, for an index from before the counts were stored: the one full
+     * scan, which counts the keys (stored, so that it is never needed again) and fills the filter.
+     */
+    private void countKeys() {
         KeyCounts.Delta all = new KeyCounts.Delta();
         env.executeInReadonlyTransaction(txn -> {
             try (Cursor cursor = records.openCursor(txn)) {
@@ -306,7 +353,48 @@ public final class XodusStore implements IndexStore {
                 }
             }
         });
+        env.executeInExclusiveTransaction(txn -> meta.put(txn, COUNTS, new ArrayByteIterable(keyCounts.encodeWith(all))));
         keyCounts.apply(all);
+    }
+
+    /**
+     * Adds every key the index held when it opened to the filter, a page per transaction, while
+     * the store serves. The writer adds each key it commits from the start, so once this scan is
+     * done every key that has a record has been added by one or the other.
+     */
+    private void fillFilter() {
+        long began = System.nanoTime();
+        long[] added = {0};
+        byte[] start = new byte[0];
+        while (!closing) {
+            byte[] from = start;
+            byte[] last = env.computeInReadonlyTransaction(txn -> {
+                byte[] seen = null;
+                try (Cursor cursor = records.openCursor(txn)) {
+                    if (cursor.getSearchKeyRange(new ArrayByteIterable(from)) == null) {
+                        return null;
+                    }
+                    int n = 0;
+                    do {
+                        ByteIterable key = cursor.getKey();
+                        keyFilter.add(key.getBytesUnsafe(), key.getLength());
+                        added[0]++;
+                        if (++n == FILL_PAGE) {
+                            seen = bytes(key);
+                            break;
+                        }
+                    } while (cursor.getNext());
+                }
+                return seen;
+            });
+            if (last == null) {
+                keyFilter.filled();
+                log.info("key filter filled: {} keys in {} s; lookups of missing keys answer without a transaction",
+                        String.format("%,d", added[0]), String.format("%.1f", (System.nanoTime() - began) / 1e9));
+                return;
+            }
+            start = Arrays.copyOf(last, last.length + 1); // the smallest key after it
+        }
     }
 
     private static byte[] bytes(ByteIterable it) {

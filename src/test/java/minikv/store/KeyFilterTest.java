@@ -51,6 +51,17 @@ class KeyFilterTest {
     }
 
     @Test
+    void aFilterStillFillingHoldsEveryKeyUntilFilled() {
+        KeyFilter filter = KeyFilter.toFill(0);
+        filter.add(b("/added"));
+
+        assertTrue(filter.mightHold(b("/never-added")), "a key the filling scan may not have reached yet");
+        filter.filled();
+        assertFalse(filter.mightHold(b("/never-added")));
+        assertTrue(filter.mightHold(b("/added")));
+    }
+
+    @Test
     void sizedForTwiceTheKeysWithinItsMemoryBound() {
         assertEquals(KeyFilter.MIN_CAPACITY * 10 / 8, KeyFilter.forKeys(1000).bytes(), "a small index");
         assertEquals(3_000_000L * 2 * 10 / 8, KeyFilter.forKeys(3_000_000).bytes());
