@@ -118,7 +118,7 @@ class XodusStoreTest extends IndexStoreContract {
             store.put(b("/live"), Record.live(AT, null));
             store.put(b("/pending"), Record.pending(AT));
         }
-        Environment env = Environments.newInstance(dir.toFile());
+        Environment env = Environments.newInstance(dir.toFile(), XodusStore.config());
         env.executeInTransaction(txn -> env.openStore("meta", StoreConfig.WITHOUT_DUPLICATES, txn)
                 .delete(txn, new ArrayByteIterable("counts".getBytes(StandardCharsets.US_ASCII))));
         env.close();
