@@ -103,31 +103,36 @@ final class Crawler {
 
     /**
      * Lists every bucket directory that exists on any volume, then calls {@code visitor} for each
-     * bucket, from {@code threads} threads at once.
+     * bucket but those in {@code skip} (done by an earlier run), from {@code threads} threads at once.
      */
-    void crawl(Visitor visitor) throws InterruptedException {
+    void crawl(BitSet skip, Visitor visitor) throws InterruptedException {
         try (Progress progress = Progress.start("listing bucket directories", "directories")) {
             discover(progress);
         }
+        // Without every root's bucket list, a bucket's listing may lack a root: none is complete.
+        boolean discovered = report.complete();
         List<String> rootNames = new ArrayList<>(roots.keySet());
         Collections.sort(rootNames);
         int total = 0;
+        int skipped = 0;
         for (int b = 0; b < BUCKETS; b++) {
             if (rootsWith(rootNames, b).size() > 0) {
                 total++;
+                skipped += skip.get(b) ? 1 : 0;
             }
         }
         try (Progress progress = Progress.start("crawling buckets", "buckets");
              Parallel parallel = new Parallel("crawl", threads)) {
             progress.total(total);
+            progress.resumed(skipped);
             for (int b = 0; b < BUCKETS; b++) {
                 List<String> having = rootsWith(rootNames, b);
-                if (having.isEmpty()) {
+                if (having.isEmpty() || skip.get(b)) {
                     continue;
                 }
                 int bucket = b;
                 parallel.submit(() -> {
-                    visitor.visit(listBucket(bucket, having), progress);
+                    visitor.visit(listBucket(bucket, having, discovered), progress);
                     progress.add(1);
                 });
             }
@@ -200,9 +205,9 @@ final class Crawler {
     }
 
     /** Lists one bucket on each root that has it and groups the replicas by key. */
-    private Bucket listBucket(int bucket, List<String> having) {
+    private Bucket listBucket(int bucket, List<String> having, boolean discovered) {
         Map<String, FoundKey> keys = new LinkedHashMap<>();
-        boolean complete = true;
+        boolean complete = discovered;
         String bucketDir = ReplicaName.bucketDir(bucket) + "/";
         for (String root : having) {
             complete &= listTree(bucket, root, dirOf(root) + bucketDir, "", keys);

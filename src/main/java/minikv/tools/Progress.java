@@ -29,6 +29,8 @@ public final class Progress implements AutoCloseable {
     private final ArrayDeque<long[]> samples = new ArrayDeque<>(); // {nanos, done}, guarded by out
     private final Thread ticker;
     private volatile long total = -1;
+    /** Units done by an earlier run that this one resumes: counted in done, not in the rates. */
+    private volatile long resumed;
     private volatile boolean closed;
     private boolean lineShown; // guarded by out
 
@@ -52,6 +54,12 @@ public final class Progress implements AutoCloseable {
     /** Sets the total, once it is known (-1: unknown). */
     public void total(long total) {
         this.total = total;
+    }
+
+    /** Starts from {@code n} units done before (by the run this one resumes), so that the ETA counts only this run's pace. */
+    public void resumed(long n) {
+        resumed = n;
+        done.add(n);
     }
 
     /** {@code n} more units done. */
@@ -98,7 +106,8 @@ public final class Progress implements AutoCloseable {
             clearLine();
             long elapsed = System.nanoTime() - startNanos;
             long n = done.sum();
-            out.println(String.format("%s: %,d %s in %s (%,.0f %s/s)", step, n, unit, duration(elapsed), rate(n, elapsed), unit)
+            out.println(String.format("%s: %,d %s in %s (%,.0f %s/s)", step, n, unit, duration(elapsed),
+                    rate(n - resumed, elapsed), unit) + (resumed > 0 ? String.format(", %,d of them done before", resumed) : "")
                     + counterText());
             out.flush();
         }
@@ -122,7 +131,7 @@ public final class Progress implements AutoCloseable {
                     samples.removeFirst();
                 }
                 long[] oldest = samples.peekFirst();
-                double rate = now == oldest[0] ? rate(current, now - startNanos)
+                double rate = now == oldest[0] ? rate(current - resumed, now - startNanos)
                         : (current - oldest[1]) * 1e9 / (now - oldest[0]);
                 String line = step + ": " + format(current, total, now - startNanos, rate, unit) + counterText();
                 if (terminal) {

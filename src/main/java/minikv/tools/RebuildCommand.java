@@ -4,11 +4,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import minikv.cluster.KeyFiles;
 import minikv.cluster.Majority;
@@ -36,6 +44,10 @@ import picocli.CommandLine.Option;
  * temporary directory) and becomes NEWDB only when every volume was read completely: renamed,
  * or copied into the database and checked ({@link StoreCopy}). An index that misses keys must
  * never be started, because a repair against it would take their files for leftovers.
+ *
+ * <p>A rebuild stopped before the end (killed, or a volume that could not be read) leaves its
+ * work directory with a {@link RebuildCheckpoint}: run again with the same arguments, it crawls
+ * only the buckets not finished yet.
  */
 @Command(name = "rebuild",
         mixinStandardHelpOptions = true,
@@ -43,8 +55,9 @@ import picocli.CommandLine.Option;
             "Rebuilds the index from the volumes alone (also a volume set written by minikeyvalue).",
             "Reads every replica to compute its md5 unless --no-md5, then gives S3 objects back their",
             "stored headers from the copies on the volumes. Refuses a NEWDB that is not empty.",
-            "Exit status: 0 done; 1 not done (a volume could not be read: nothing written) or done",
-            "with keys to look at (replicas that disagree)."})
+            "Stopped before the end (killed, a volume unreadable), it resumes where it stopped when run",
+            "again with the same arguments. Exit status: 0 done; 1 not done (a volume could not be read:",
+            "NEWDB not written) or done with keys to look at (replicas that disagree)."})
 public final class RebuildCommand implements Callable<Integer> {
 
     @Mixin
@@ -59,14 +72,16 @@ public final class RebuildCommand implements Callable<Integer> {
             + " replica sizes are still compared; a file that is a symbolic link is then not told from a value")
     boolean noMd5;
 
-    /** Enough puts in flight that each group commit (one fsync) carries many of them. */
-    private static final int STORE_THREADS = 64;
+    /** How often the checkpoint is saved: at most this much crawling is done again after a kill. */
+    private static final long CHECKPOINT_SECONDS = 10;
 
-    private final AtomicLong live = new AtomicLong();
-    private final AtomicLong unlinked = new AtomicLong();
+    /** Records written by this run. */
+    private final AtomicLong written = new AtomicLong();
     private final AtomicLong attention = new AtomicLong();
     private final AtomicLong links = new AtomicLong();
     private final HeadersRestore headers = new HeadersRestore();
+    /** A record committed by this run: writing it again, synced, makes every commit before it durable. */
+    private final AtomicReference<IndexStore.Entry> lastWritten = new AtomicReference<>();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -87,25 +102,19 @@ public final class RebuildCommand implements Callable<Integer> {
         Path work;
         if (toDatabase) {
             Databases.openEmpty(db).close(); // refused now rather than after the crawl
-            work = temporaryDirectory();
+            work = workFor(db);
         } else {
             if (!Databases.isEmptyOrMissing(target)) {
                 throw new ToolFailure("refusing to write into " + target + ": it is not empty (rebuild makes a new index;"
                         + " give a new directory)");
             }
             work = target.resolveSibling(target.getFileName() + ".rebuilding");
-            if (Files.exists(work)) {
-                System.out.println("rebuild: removing " + work + ", left by an interrupted rebuild");
-                deleteTree(work);
-            }
         }
-        try {
-            return rebuildInto(work, ranking, toDatabase ? db : target.toString(), target);
-        } finally {
-            if (toDatabase) {
-                deleteTree(work);
-            }
+        if (Files.exists(work) && !RebuildCheckpoint.existsIn(work)) {
+            System.out.println("rebuild: removing " + work + ", left by a rebuild interrupted before its first checkpoint");
+            deleteTree(work);
         }
+        return rebuildInto(work, ranking, toDatabase ? db : target.toString(), target);
     }
 
     /** Builds the index in {@code work}, then makes it {@code target} (a directory) or copies it to the database {@code db}. */
@@ -113,33 +122,63 @@ public final class RebuildCommand implements Callable<Integer> {
         VolumeClient client = cluster.client();
         Crawler crawler = new Crawler(client, cluster.volumes, cluster.parallel);
         long started = System.nanoTime();
-        // Records are stored by threads of their own: a put returns once its group commit is
-        // fsynced, and the crawl need not wait for that (durability matters only at the end).
-        try (IndexStore store = IndexStore.open(work); Parallel writers = new Parallel("store", STORE_THREADS)) {
-            crawler.crawl((bucket, progress) -> {
-                for (Crawler.FoundKey found : bucket.keys()) {
-                    rebuildKey(store, writers, client, ranking, found, progress);
-                }
+        boolean resuming = Files.exists(work);
+        long live;
+        long unlinked;
+        // Records are committed unsynced, by the crawl's threads: durability is needed only for
+        // what a checkpoint claims, and its save makes everything before it durable first.
+        try (IndexStore store = IndexStore.open(work); RebuildCheckpoint checkpoint = RebuildCheckpoint.open(work, settings())) {
+            BitSet finishedBefore = checkpoint.finishedBefore();
+            if (resuming) {
+                System.out.printf("rebuild: resuming the rebuild stopped in %s: %,d buckets were finished%n",
+                        work, finishedBefore.cardinality());
+            }
+            ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "rebuild-checkpoint");
+                t.setDaemon(true);
+                return t;
             });
-            writers.await();
+            saver.scheduleWithFixedDelay(() -> checkpoint.save(() -> makeDurable(store)),
+                    CHECKPOINT_SECONDS, CHECKPOINT_SECONDS, TimeUnit.SECONDS);
+            try {
+                crawler.crawl(finishedBefore, (bucket, progress) -> {
+                    long flagged = 0;
+                    for (Crawler.FoundKey found : bucket.keys()) {
+                        flagged += rebuildKey(store, client, ranking, found, progress);
+                    }
+                    if (bucket.complete()) {
+                        checkpoint.finished(bucket.number(), flagged);
+                    }
+                });
+            } finally {
+                saver.shutdownNow();
+                saver.awaitTermination(1, TimeUnit.MINUTES);
+            }
+            checkpoint.save(() -> makeDurable(store));
+            attention.addAndGet(checkpoint.attentionBefore());
             if (crawler.report().complete()) {
                 try (Progress progress = Progress.start("restoring the stored headers of S3 objects", "objects")) {
                     headers.restore(store, client, cluster.parallel, progress);
                 }
+                checkpoint.delete(); // closing the store makes the headers durable; a kill before redoes them
             }
+            live = store.keyCounts().of(Record.State.LIVE);
+            unlinked = store.keyCounts().of(Record.State.UNLINKED);
+        } catch (IOException e) {
+            throw new ToolFailure("cannot remove the checkpoint in " + work + ": " + e.getMessage());
         }
         Crawler.Report report = crawler.report();
         report.examples.forEach(line -> System.out.println("rebuild: " + line));
         if (!report.complete()) {
-            deleteTree(work);
             System.out.printf("rebuild: NOT DONE: %,d listings failed (first ones above); nothing was written to %s."
-                    + " Bring the volumes back and run rebuild again.%n", report.failures.get(), where);
+                    + " Bring the volumes back and run rebuild again: it resumes from %s.%n", report.failures.get(), where, work);
             return 1;
         }
         if (target == null) {
             try (IndexStore built = IndexStore.open(work)) {
                 StoreCopy.copyChecked(built, where, "rebuild: copy");
             }
+            deleteTree(work);
         } else {
             try {
                 Files.deleteIfExists(target); // an empty directory: replaced by the new index
@@ -149,11 +188,10 @@ public final class RebuildCommand implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        long keys = live.get() + unlinked.get();
-        System.out.printf("rebuild: %,d keys (%,d live, %,d unlinked) from %,d files in %.1f s (%,.0f keys/s);"
+        System.out.printf("rebuild: %,d keys (%,d live, %,d unlinked) from %,d files in %.1f s (%,.0f keys/s)%s;"
                 + " %,d entries that are not replicas left alone%n",
-                keys, live.get(), unlinked.get(), report.files.get(), seconds, keys / Math.max(seconds, 1e-3),
-                report.strangers.get());
+                live + unlinked, live, unlinked, report.files.get(), seconds, written.get() / Math.max(seconds, 1e-3),
+                resuming ? " (files and rate of this run, which resumed one stopped before)" : "", report.strangers.get());
         if (links.get() + report.unserved.get() > 0) {
             System.out.printf("rebuild: skipped %,d symbolic links and %,d listed directories the volumes did not serve"
                     + " (links, or removed meanwhile)%n", links.get(), report.unserved.get());
@@ -172,24 +210,39 @@ public final class RebuildCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Path temporaryDirectory() {
+    /** What the records depend on: a checkpoint left with other settings must not be resumed. */
+    private String settings() {
+        return "volumes=" + String.join(",", cluster.volumes) + " subvolumes=" + cluster.subvolumes + " md5=" + (noMd5 ? "no" : "yes");
+    }
+
+    /** Where an index for the database {@code url} is built: the same for every run, so that one resumes another. */
+    private static Path workFor(String url) {
         try {
-            return Files.createTempDirectory("minikv-rebuild");
-        } catch (IOException e) {
-            throw new ToolFailure("cannot make a temporary directory to build the index in: " + e.getMessage());
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
+            return Path.of(System.getProperty("java.io.tmpdir"), "minikv-rebuild-" + HexFormat.of().formatHex(digest, 0, 8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
-    /** Makes and stores the record of one key from its files. */
-    private void rebuildKey(IndexStore store, Parallel writers, VolumeClient client, Placement ranking,
-                            Crawler.FoundKey found, Progress progress) {
+    /** A synced write of a record this run committed: the store makes commits durable in order. */
+    private void makeDurable(IndexStore store) {
+        IndexStore.Entry last = lastWritten.get();
+        if (last != null) {
+            store.put(last.key(), last.record());
+        }
+    }
+
+    /** Makes and commits the record of one key from its files; returns how many problems it named. */
+    private long rebuildKey(IndexStore store, VolumeClient client, Placement ranking, Crawler.FoundKey found, Progress progress) {
+        long flagged = 0;
         byte[] key = found.key();
         KeyFiles.Reading reading = KeyFiles.read(found.files(), ranking.volumesFor(key));
         List<ReplicaFile> replicas = new ArrayList<>(reading.replicas());
         byte[] md5 = null;
         if (noMd5) {
             if (Majority.of(replicas.stream().map(ReplicaFile::size).toList()) == null) {
-                attention(progress, key, "its replicas differ in size: " + sizes(replicas));
+                flagged += attention(progress, key, "its replicas differ in size: " + sizes(replicas));
             }
         } else {
             List<byte[]> md5s = new ArrayList<>();
@@ -204,7 +257,7 @@ public final class RebuildCommand implements Callable<Integer> {
                 } catch (VolumeClient.Refused e) {
                     if (!e.link()) {
                         md5s.add(null);
-                        attention(progress, key, "cannot read its replica at " + replica.location() + ": " + e.getMessage());
+                        flagged += attention(progress, key, "cannot read its replica at " + replica.location() + ": " + e.getMessage());
                         continue;
                     }
                     replicas.remove(replica); // not a value: something placed a link in the volume's directory
@@ -213,33 +266,34 @@ public final class RebuildCommand implements Callable<Integer> {
                             + ": a symbolic link");
                 } catch (IOException e) {
                     md5s.add(null);
-                    attention(progress, key, "cannot read its replica at " + replica.location() + ": " + e.getMessage());
+                    flagged += attention(progress, key, "cannot read its replica at " + replica.location() + ": " + e.getMessage());
                 }
             }
             md5 = Majority.ofMd5s(md5s);
             if (md5 == null && !md5s.stream().allMatch(m -> m == null)) {
-                attention(progress, key, "its replicas differ and no majority says which is right; recorded without md5");
+                flagged += attention(progress, key, "its replicas differ and no majority says which is right; recorded without md5");
             }
         }
         if (replicas.isEmpty()) {
-            return;
+            return flagged;
         }
         Record fresh = Record.live(replicas.stream().map(ReplicaFile::location).toList(), md5);
         Record record = reading.state() == Record.State.LIVE ? fresh : fresh.withState(reading.state());
-        try {
-            writers.submit(() -> store.put(key, record));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+        Record before = store.get(key); // a bucket the resumed run was crawling when it stopped
+        if (!store.compareAndSetUnsynced(key, before, record)) {
+            throw new IllegalStateException("the new index changed under the rebuild at " + new String(key, StandardCharsets.UTF_8));
         }
-        (reading.state() == Record.State.LIVE ? live : unlinked).incrementAndGet();
+        lastWritten.set(new IndexStore.Entry(key, record));
+        written.incrementAndGet();
         progress.count("keys");
+        return flagged;
     }
 
-    private void attention(Progress progress, byte[] key, String why) {
+    private long attention(Progress progress, byte[] key, String why) {
         attention.incrementAndGet();
         progress.count("to look at");
         progress.println("look at " + new String(key, StandardCharsets.UTF_8) + ": " + why);
+        return 1;
     }
 
     private static String sizes(List<ReplicaFile> replicas) {

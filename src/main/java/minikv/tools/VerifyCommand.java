@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -179,7 +180,7 @@ public final class VerifyCommand implements Callable<Integer> {
         AtomicBoolean overflow = new AtomicBoolean();
         AtomicLong lookupFailures = new AtomicLong();
         Crawler crawler = new Crawler(client, cluster.volumes, cluster.parallel);
-        crawler.crawl((bucket, progress) -> {
+        crawler.crawl(new BitSet(), (bucket, progress) -> {
             for (Crawler.FoundKey found : bucket.keys()) {
                 try {
                     Target.Strays strays = target.strays(found.key(), found.files());

@@ -73,12 +73,39 @@ class RebuildIT {
                     Http.send("HEAD", cluster.keyUrl(hidden)).headers().firstValue("Content-Md5").orElse(null));
 
             // A volume that cannot be read: nothing is written, rather than an index that lacks its keys.
-            cluster.volumes().get(2).stop();
+            List<String> liveNow = listAll(cluster, "list");
+            List<String> unlinkedNow = listAll(cluster, "unlinked");
+            VolumeProcess down = cluster.volumes().get(2);
+            down.stop();
             Path partial = dir.resolve("partial");
             Run incomplete = tool(args("rebuild", cluster.volumes(), "--db", partial.toString()));
             assertEquals(1, incomplete.exit(), incomplete.output());
             assertTrue(incomplete.output().contains("NOT DONE"), incomplete.output());
-            assertFalse(Files.exists(partial) || Files.exists(dir.resolve("partial.rebuilding")));
+            assertFalse(Files.exists(partial));
+            Path checkpoint = dir.resolve("partial.rebuilding").resolve(RebuildCheckpoint.FILE);
+            assertTrue(Files.exists(checkpoint), incomplete.output());
+
+            // Run again once the volume is back, it resumes: here from no finished bucket, as the first
+            // run could not list the volume's bucket directories (RebuildCheckpointTest has the rest).
+            cluster.restartVolume(down);
+            Run otherSettings = tool(args("rebuild", cluster.volumes(), "--db", partial.toString(), "--no-md5"));
+            assertEquals(1, otherSettings.exit(), otherSettings.output());
+            assertTrue(otherSettings.output().contains("was left by a rebuild with other settings"), otherSettings.output());
+            Run resumed = tool(args("rebuild", cluster.volumes(), "--db", partial.toString()));
+            assertEquals(0, resumed.exit(), resumed.output());
+            assertTrue(resumed.output().contains("rebuild: resuming the rebuild stopped in"), resumed.output());
+            assertTrue(resumed.output().contains(String.format("(%d live, %d unlinked)", liveNow.size(), unlinkedNow.size())),
+                    resumed.output());
+            assertFalse(Files.exists(dir.resolve("partial.rebuilding")));
+            assertFalse(Files.exists(partial.resolve(RebuildCheckpoint.FILE)), "the new index carries no checkpoint");
+            cluster.stopIndex();
+            Files.move(cluster.db(), dir.resolve("first-rebuilt-db"));
+            Files.move(partial, cluster.db());
+            cluster.startIndex();
+            assertEquals(liveNow, listAll(cluster, "list"));
+            assertEquals(unlinkedNow, listAll(cluster, "unlinked"));
+            assertEquals(locations, locations(cluster, model.live.keySet()), "locations, in placement order");
+            assertArrayEquals(model.unlinked.get(hidden), cluster.read(hidden));
         }
     }
 
