@@ -52,12 +52,14 @@ import picocli.CommandLine.Option;
 @Command(name = "rebuild",
         mixinStandardHelpOptions = true,
         description = {
-            "Rebuilds the index from the volumes alone (also a volume set written by minikeyvalue).",
-            "Reads every replica to compute its md5 unless --no-md5, then gives S3 objects back their",
-            "stored headers from the copies on the volumes. Refuses a NEWDB that is not empty.",
-            "Stopped before the end (killed, a volume unreadable), it resumes where it stopped when run",
-            "again with the same arguments. Exit status: 0 done; 1 not done (a volume could not be read:",
-            "NEWDB not written) or done with keys to look at (replicas that disagree)."})
+            "Rebuilds the index from the volumes alone (also a volume set written by",
+            "minikeyvalue). Reads every replica to compute its md5 unless --no-md5, then",
+            "gives S3 objects back their stored headers from the copies on the volumes.",
+            "Refuses a NEWDB that is not empty. Stopped before the end (killed, a volume",
+            "unreadable), it resumes where it stopped when run again with the same",
+            "arguments.",
+            "Exit status: 0 done; 1 not done (a volume could not be read: NEWDB not",
+            "written) or done with keys to look at (replicas that disagree)."})
 public final class RebuildCommand implements Callable<Integer> {
 
     @Mixin
