@@ -24,6 +24,7 @@ public final class KeyDoctor {
 
     private final IndexStore store;
     private final VolumeClient client;
+    private final VolumeFanOut fanOut;
     private final KeyMover mover;
     private final UnfinishedChanges unfinished;
 
@@ -31,6 +32,7 @@ public final class KeyDoctor {
     public KeyDoctor(IndexStore store, VolumeClient client, KeyMover mover) {
         this.store = store;
         this.client = client;
+        this.fanOut = new VolumeFanOut(client);
         this.mover = mover;
         this.unfinished = new UnfinishedChanges(store, client);
     }
@@ -174,25 +176,34 @@ public final class KeyDoctor {
                 : new KeyReport(KeyReport.Kind.REPAIRED, "removed stray files at " + String.join(", ", removed));
     }
 
+    /** Asks every replica's volume at once (see {@link VolumeFanOut}), then judges the answers. */
     private List<Check> check(byte[] key, Record record, boolean fast) {
         boolean unlinked = record.state() == Record.State.UNLINKED;
-        List<Check> raw = new ArrayList<>();
-        for (String location : record.locations()) {
-            String url = ReplicaName.url(location, key, unlinked);
-            try {
-                if (fast) {
-                    long size = client.size(url);
-                    raw.add(new Check(location, size, null, size < 0 ? MISSING : null));
-                } else {
-                    VolumeClient.Content content = client.read(url);
-                    raw.add(content == null ? new Check(location, -1, null, MISSING)
-                            : new Check(location, content.size(), content.md5(), null));
-                }
-            } catch (IOException e) {
-                raw.add(new Check(location, -1, null, "unreadable (" + e.getMessage() + ")"));
+        List<String> locations = record.locations();
+        List<String> urls = locations.stream().map(location -> ReplicaName.url(location, key, unlinked)).toList();
+        List<Check> raw = new ArrayList<>(urls.size());
+        if (fast) {
+            List<VolumeFanOut.Sized> sizes = fanOut.sizes(urls);
+            for (int i = 0; i < urls.size(); i++) {
+                VolumeFanOut.Sized sized = sizes.get(i);
+                raw.add(sized.failure() != null ? unreadable(locations.get(i), sized.failure())
+                        : new Check(locations.get(i), sized.size(), null, sized.size() < 0 ? MISSING : null));
             }
+            return judgeSizes(raw);
         }
-        return fast ? judgeSizes(raw) : judgeMd5s(record, raw);
+        List<VolumeFanOut.Read> reads = fanOut.reads(urls);
+        for (int i = 0; i < urls.size(); i++) {
+            VolumeFanOut.Read read = reads.get(i);
+            VolumeClient.Content content = read.content();
+            raw.add(read.failure() != null ? unreadable(locations.get(i), read.failure())
+                    : content == null ? new Check(locations.get(i), -1, null, MISSING)
+                    : new Check(locations.get(i), content.size(), content.md5(), null));
+        }
+        return judgeMd5s(record, raw);
+    }
+
+    private static Check unreadable(String location, IOException e) {
+        return new Check(location, -1, null, "unreadable (" + e.getMessage() + ")");
     }
 
     /** Full check: each replica read against the record's md5 (or the majority's, if it has none). */

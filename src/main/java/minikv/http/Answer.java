@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -214,21 +215,25 @@ public final class Answer implements AutoCloseable {
 
     /** One CRLF-terminated line, without its end; an IOException if the stream ends first. */
     static String line(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder(64);
+        byte[] line = new byte[128];
+        int length = 0;
         while (true) {
             int b = in.read();
             if (b < 0) {
                 throw new IOException("the server closed the connection"
-                        + (line.isEmpty() ? " without answering" : " in the middle of its answer"));
+                        + (length == 0 ? " without answering" : " in the middle of its answer"));
             }
             if (b == '\n') {
-                int end = line.length();
-                return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+                int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
+                return new String(line, 0, end, StandardCharsets.ISO_8859_1);
             }
-            if (line.length() >= ClusterHttp.MAX_HEAD_BYTES) {
+            if (length >= ClusterHttp.MAX_HEAD_BYTES) {
                 throw new IOException("an answer line exceeds " + ClusterHttp.MAX_HEAD_BYTES + " bytes");
             }
-            line.append((char) b);
+            if (length == line.length) {
+                line = Arrays.copyOf(line, length * 2);
+            }
+            line[length++] = (byte) b;
         }
     }
 

@@ -23,6 +23,7 @@ import minikv.cluster.Majority;
 import minikv.cluster.ReplicaFile;
 import minikv.cluster.ReplicaName;
 import minikv.cluster.VolumeClient;
+import minikv.cluster.VolumeFanOut;
 import minikv.placement.Placement;
 import minikv.store.IndexStore;
 import minikv.store.PostgresStore;
@@ -248,27 +249,25 @@ public final class RebuildCommand implements Callable<Integer> {
             }
         } else {
             List<byte[]> md5s = new ArrayList<>();
-            for (ReplicaFile replica : List.copyOf(replicas)) {
-                try {
-                    VolumeClient.Content content = client.read(ReplicaName.url(replica.location(), key, replica.unlinked()));
-                    if (content == null) {
-                        replicas.remove(replica); // deleted since it was listed
-                    } else {
-                        md5s.add(content.md5());
-                    }
-                } catch (VolumeClient.Refused e) {
-                    if (!e.link()) {
-                        md5s.add(null);
-                        flagged += attention(progress, key, "cannot read its replica at " + replica.location() + ": " + e.getMessage());
-                        continue;
-                    }
+            List<ReplicaFile> listed = List.copyOf(replicas);
+            List<VolumeFanOut.Read> reads = new VolumeFanOut(client).reads(
+                    listed.stream().map(r -> ReplicaName.url(r.location(), key, r.unlinked())).toList());
+            for (int i = 0; i < listed.size(); i++) {
+                ReplicaFile replica = listed.get(i);
+                VolumeFanOut.Read read = reads.get(i);
+                if (read.failure() instanceof VolumeClient.Refused e && e.link()) {
                     replicas.remove(replica); // not a value: something placed a link in the volume's directory
                     links.incrementAndGet();
                     progress.println("skipped " + ReplicaName.url(replica.location(), key, replica.unlinked())
                             + ": a symbolic link");
-                } catch (IOException e) {
+                } else if (read.failure() != null) {
                     md5s.add(null);
-                    flagged += attention(progress, key, "cannot read its replica at " + replica.location() + ": " + e.getMessage());
+                    flagged += attention(progress, key, "cannot read its replica at " + replica.location() + ": "
+                            + read.failure().getMessage());
+                } else if (read.content() == null) {
+                    replicas.remove(replica); // deleted since it was listed
+                } else {
+                    md5s.add(read.content().md5());
                 }
             }
             md5 = Majority.ofMd5s(md5s);

@@ -240,7 +240,10 @@ public final class FakeVolume implements AutoCloseable {
             }
             case "GET", "HEAD" -> {
                 byte[] file = files.get(path);
-                yield file == null ? status(404, new byte[0]) : status(200, method.equals("GET") ? file : new byte[0]);
+                if (file == null) {
+                    yield status(404, new byte[0]);
+                }
+                yield method.equals("GET") ? status(200, file) : head(200, file.length); // as nginx: the file's length
             }
             case "DELETE" -> status(files.remove(path) == null ? 404 : 204, new byte[0]);
             case "MOVE" -> {
@@ -252,6 +255,10 @@ public final class FakeVolume implements AutoCloseable {
             }
             default -> status(405, new byte[0]);
         };
+    }
+
+    private static byte[] head(int code, long length) {
+        return ("HTTP/1.1 " + code + " Fake\r\nContent-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     private static byte[] status(int code, byte[] body) {
