@@ -39,8 +39,8 @@ final class DatabaseTarget implements Target {
      * keep Xodus from reclaiming its log for the whole walk.
      */
     @Override
-    public void keys(Record.State state, KeyVisitor visitor) throws InterruptedException {
-        byte[] start = NO_PREFIX;
+    public void keys(Record.State state, byte[] after, KeyVisitor visitor) throws InterruptedException {
+        byte[] start = after == null ? NO_PREFIX : Arrays.copyOf(after, after.length + 1); // the smallest key after it
         while (true) {
             List<byte[]> page = new ArrayList<>(PAGE);
             try (IndexStore.Snapshot snapshot = store.snapshot()) {
@@ -65,7 +65,7 @@ final class DatabaseTarget implements Target {
         long[] n = {0};
         try {
             for (Record.State state : List.of(Record.State.LIVE, Record.State.UNLINKED)) {
-                keys(state, key -> n[0]++);
+                keys(state, null, key -> n[0]++);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -50,12 +50,16 @@ final class IndexTarget implements Target {
     }
 
     @Override
-    public void keys(Record.State state, KeyVisitor visitor) throws IOException, InterruptedException {
-        String start = "";
+    public void keys(Record.State state, byte[] after, KeyVisitor visitor) throws IOException, InterruptedException {
+        // A listing starts at its start key, which the walk must skip: it was done before.
+        String done = after == null ? null : new String(after, StandardCharsets.UTF_8);
+        String start = done == null ? "" : done;
         do {
             Page page = list(state, start, PAGE);
             for (String key : page.keys) {
-                visitor.visit(key.getBytes(StandardCharsets.UTF_8));
+                if (!key.equals(done)) {
+                    visitor.visit(key.getBytes(StandardCharsets.UTF_8));
+                }
             }
             start = page.next;
         } while (!start.isEmpty());

@@ -6,6 +6,9 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import minikv.cluster.KeyReport;
@@ -30,11 +33,26 @@ final class KeyRun {
         }
 
         void add(KeyReport.Kind kind) {
-            counts.get(kind).incrementAndGet();
+            add(kind, 1);
+        }
+
+        void add(KeyReport.Kind kind, long n) {
+            counts.get(kind).addAndGet(n);
         }
 
         long get(KeyReport.Kind kind) {
             return counts.get(kind).get();
+        }
+
+        /** Keys counted, of every kind. */
+        long total() {
+            return counts.values().stream().mapToLong(AtomicLong::get).sum();
+        }
+
+        Tally copy() {
+            Tally copy = new Tally();
+            counts.forEach((kind, n) -> copy.add(kind, n.get()));
+            return copy;
         }
 
         /** True when some key was left damaged or not done. */
@@ -54,21 +72,91 @@ final class KeyRun {
         }
     }
 
+    /** The order of the walk: a position in UNLINKED keys means every LIVE key is done. */
+    private static final List<Record.State> WALK_ORDER = List.of(Record.State.LIVE, Record.State.UNLINKED);
+    /** At most this much work is done again after a kill -9 (a clean stop saves where it is). */
+    private static final int SAVE_SECONDS = 10;
+    /** Keys finished ahead of one that is not, at most (see {@link FinishedUpTo}). */
+    private static final int MAX_HELD = 100_000;
+
     private KeyRun() {
     }
 
     /** Calls {@code work} for every LIVE, then every UNLINKED key, and waits for all of it. */
     static Tally overKeys(String step, Target target, int parallel, Function<byte[], KeyReport> work)
             throws IOException, InterruptedException {
-        Tally tally = new Tally();
+        return overKeys(step, target, parallel, WalkCheckpoint.none(), work);
+    }
+
+    /**
+     * As {@link #overKeys(String, Target, int, Function)}, starting after the position that
+     * {@code checkpoint} holds from an earlier run (whose tally it continues), and writing this
+     * run's position there every few seconds and when the JVM stops. Once every key is done it
+     * removes the checkpoint. A walk stopped by a failure saves its position first.
+     */
+    static Tally overKeys(String step, Target target, int parallel, WalkCheckpoint checkpoint, Function<byte[], KeyReport> work)
+            throws IOException, InterruptedException {
+        FinishedUpTo.Saved before = checkpoint.before();
+        FinishedUpTo finished = new FinishedUpTo(before, MAX_HELD);
+        Tally tally = before.tally().copy();
+        Thread saveOnExit = new Thread(() -> checkpoint.save(finished.saved()), step + "-checkpoint-on-exit");
+        Runtime.getRuntime().addShutdownHook(saveOnExit);
+        ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, step + "-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        saver.scheduleWithFixedDelay(() -> checkpoint.save(finished.saved()), SAVE_SECONDS, SAVE_SECONDS, TimeUnit.SECONDS);
+        boolean done = false;
         try (Progress progress = Progress.start(step, "keys"); Parallel workers = new Parallel(step, parallel)) {
+            progress.resumed(tally.total());
+            for (KeyReport.Kind kind : KeyReport.Kind.values()) {
+                if (kind != KeyReport.Kind.OK && kind != KeyReport.Kind.ABSENT && tally.get(kind) > 0) {
+                    progress.count(label(kind), tally.get(kind));
+                }
+            }
             Thread counter = new Thread(() -> progress.total(target.count()), step + "-count");
             counter.setDaemon(true);
             counter.start();
-            for (Record.State state : List.of(Record.State.LIVE, Record.State.UNLINKED)) {
-                target.keys(state, key -> workers.submit(() -> record(progress, tally, key, work.apply(key))));
+            FinishedUpTo.Position from = before.position();
+            for (Record.State state : WALK_ORDER) {
+                if (from != null && WALK_ORDER.indexOf(state) < WALK_ORDER.indexOf(from.state())) {
+                    continue;
+                }
+                byte[] after = from != null && from.state() == state ? from.key() : null;
+                target.keys(state, after, key -> {
+                    FinishedUpTo.Slot slot = finished.started(state, key);
+                    workers.submit(() -> {
+                        KeyReport.Kind kind = null;
+                        try {
+                            KeyReport report = work.apply(key);
+                            record(progress, tally, key, report);
+                            kind = report.kind();
+                        } finally {
+                            if (kind == null) {
+                                finished.abandon();
+                            } else {
+                                finished.finished(slot, kind);
+                            }
+                        }
+                    });
+                });
             }
             workers.await();
+            done = true;
+        } finally {
+            saver.shutdownNow();
+            saver.awaitTermination(1, TimeUnit.MINUTES);
+            if (done) {
+                checkpoint.delete();
+            } else {
+                checkpoint.save(finished.saved());
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(saveOnExit);
+            } catch (IllegalStateException e) {
+                // the JVM is stopping: the hook saves (again) as it goes
+            }
         }
         return tally;
     }

@@ -41,8 +41,11 @@ interface Target extends AutoCloseable {
         void visit(byte[] key) throws InterruptedException;
     }
 
-    /** Visits every key in {@code state} (LIVE or UNLINKED), in key order, a page at a time. */
-    void keys(Record.State state, KeyVisitor visitor) throws IOException, InterruptedException;
+    /**
+     * Visits every key in {@code state} (LIVE or UNLINKED) after {@code after} (null: from the
+     * first), in key order, a page at a time.
+     */
+    void keys(Record.State state, byte[] after, KeyVisitor visitor) throws IOException, InterruptedException;
 
     /** How many LIVE and UNLINKED keys there are, or -1 if that cannot be known cheaply. */
     long count();

@@ -2,7 +2,9 @@ package minikv.tools;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
@@ -20,6 +22,7 @@ import minikv.cluster.ReplicaFile;
 import minikv.cluster.ReplicaName;
 import minikv.cluster.VolumeClient;
 import minikv.placement.Placement;
+import minikv.store.PostgresStore;
 import minikv.tools.Databases.ToolFailure;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -46,6 +49,8 @@ import picocli.CommandLine.Option;
             "writes, finishes unfinished deletes, removes files that no record points to",
             "(crawling the volumes), and removes abandoned S3 multipart uploads.",
             "With --db the index must be stopped; with --index it keeps serving meanwhile.",
+            "A verify stopped midway (killed, a listing failed) resumes after the last key it",
+            "finished when run again with the same arguments; --repair starts from the first key.",
             "Exit status: 0 all good (or all repaired); 1 some key is damaged or could not be",
             "repaired."})
 public final class VerifyCommand implements Callable<Integer> {
@@ -82,7 +87,14 @@ public final class VerifyCommand implements Callable<Integer> {
         try (Target target = Target.open(where, client, placement)) {
             boolean problems = unsettled(target);
             List<byte[]> uploadKeys = Collections.synchronizedList(new ArrayList<>());
-            KeyRun.Tally tally = KeyRun.overKeys(repair ? "repair" : "verify", target, cluster.parallel, key -> {
+            WalkCheckpoint checkpoint = repair ? WalkCheckpoint.none() : WalkCheckpoint.open("verify", settings());
+            if (checkpoint.resuming()) {
+                KeyRun.Tally before = checkpoint.before().tally();
+                System.out.printf("verify: resuming the verify stopped at %s: %,d keys were checked then (%s; the run then"
+                        + " named each that is not ok); remove %s to start over%n", checkpoint.savedAt().truncatedTo(ChronoUnit.SECONDS), before.total(),
+                        before.summary(), checkpoint.file());
+            }
+            KeyRun.Tally tally = KeyRun.overKeys(repair ? "repair" : "verify", target, cluster.parallel, checkpoint, key -> {
                 if (repair && AbandonedUploads.isUploadKey(key) && uploadKeys.size() < MAX_CANDIDATES) {
                     uploadKeys.add(key);
                 }
@@ -105,6 +117,18 @@ public final class VerifyCommand implements Callable<Integer> {
             System.err.println("verify: " + e.getMessage());
             return 1;
         }
+    }
+
+    /**
+     * What a key's verdict depends on: a checkpoint left by a verify with other arguments is not
+     * resumed. A repair always starts from the first key, as its removal of abandoned uploads
+     * needs every upload key seen in this run.
+     */
+    private String settings() {
+        String of = where.db != null ? "--db " + (PostgresStore.names(where.db) ? where.db : Path.of(where.db).toAbsolutePath().normalize())
+                : "--index " + where.index;
+        return of + (fast ? " --fast" : "") + " --replicas " + cluster.replicas + " --subvolumes " + cluster.subvolumes
+                + " " + String.join(" ", cluster.volumes);
     }
 
     /**

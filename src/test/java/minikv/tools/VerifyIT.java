@@ -6,15 +6,21 @@ import static minikv.tools.ToolsTesting.assertReadable;
 import static minikv.tools.ToolsTesting.populate;
 import static minikv.tools.ToolsTesting.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import minikv.placement.Placement;
 import minikv.testing.Cluster;
 import minikv.testing.Http;
+import minikv.testing.JarProcess;
+import minikv.testing.VolumeFaults;
 import minikv.testing.VolumeProcess;
 import minikv.tools.ToolsTesting.Model;
 import minikv.tools.ToolsTesting.Run;
@@ -104,6 +110,60 @@ class VerifyIT {
             assertEquals(0, after.exit(), after.output());
             cluster.startIndex();
             assertReadable(cluster, model);
+        }
+    }
+
+    /**
+     * A verify stopped mid-walk (SIGTERM, while one volume hangs and each key on it takes the
+     * --timeout) resumes after the last key it finished, counting what the first run found; once
+     * every key is done the checkpoint is gone and the next verify starts from the first key.
+     */
+    @Test
+    void aStoppedVerifyResumesWhereItStoppedAndCountsWhatItFoundBefore() throws Exception {
+        try (Cluster cluster = Cluster.start(dir, 3, "--replicas", "2"); VolumeFaults faults = new VolumeFaults()) {
+            Model model = populate(cluster, 120, 5);
+            int keys = model.live.size() + model.unlinked.size();
+            cluster.stopIndex();
+            Path tmp = Files.createDirectories(dir.resolve("tmp"));
+            List<String> jvm = List.of("-Djava.io.tmpdir=" + tmp);
+            String[] verify = args("verify", cluster.volumes(), "--db", cluster.db().toString(), "--parallel", "1",
+                    "--timeout", "1s").toArray(String[]::new);
+
+            faults.hang(cluster.volumes().get(2));
+            try (JarProcess first = JarProcess.start(jvm, verify)) {
+                assertTrue(first.awaitOutput("damaged /", ToolsTesting.TOOL_TIMEOUT), first.output());
+                first.signal("TERM");
+                first.waitFor(ToolsTesting.TOOL_TIMEOUT);
+            }
+            faults.resumeAll();
+            try (Stream<Path> files = Files.list(tmp)) {
+                assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("minikv-verify-")).count(),
+                        "the stopped verify left its checkpoint");
+            }
+
+            try (JarProcess resumed = JarProcess.start(jvm, verify)) {
+                assertEquals(1, resumed.waitFor(ToolsTesting.TOOL_TIMEOUT), "the first run's damaged keys still count: "
+                        + resumed.output());
+                String output = resumed.output();
+                Matcher before = Pattern.compile("resuming the verify stopped at \\S+: (\\d+) keys were checked then \\((?:(\\d+) ok, )?"
+                        + "(\\d+) damaged; ").matcher(output);
+                assertTrue(before.find(), output);
+                int checkedBefore = Integer.parseInt(before.group(1));
+                assertTrue(checkedBefore >= 1 && checkedBefore < keys, output);
+                assertTrue(Integer.parseInt(before.group(3)) >= 1, output);
+                assertTrue(output.contains(String.format("verify: %d keys in ", keys)), "every key, once: " + output);
+                assertTrue(output.contains(String.format(", %d of them done before", checkedBefore)), output);
+                assertFalse(output.contains("damaged /"), "nothing is damaged now, and no key is checked twice: " + output);
+                assertTrue(output.contains("verify: " + (keys - Integer.parseInt(before.group(3))) + " ok, " + before.group(3)
+                        + " damaged"), output);
+            }
+            try (Stream<Path> files = Files.list(tmp)) {
+                assertEquals(0, files.count(), "a finished walk leaves no checkpoint");
+            }
+            try (JarProcess again = JarProcess.start(jvm, verify)) {
+                assertEquals(0, again.waitFor(ToolsTesting.TOOL_TIMEOUT), again.output());
+                assertFalse(again.output().contains("resuming"), again.output());
+            }
         }
     }
 
