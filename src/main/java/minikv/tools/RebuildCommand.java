@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -105,7 +102,7 @@ public final class RebuildCommand implements Callable<Integer> {
         Path work;
         if (toDatabase) {
             Databases.openEmpty(db).close(); // refused now rather than after the crawl
-            work = workFor(db);
+            work = Tools.tempPathFor("rebuild", db); // the same for every run, so that one resumes another
         } else {
             if (!Databases.isEmptyOrMissing(target)) {
                 throw new ToolFailure("refusing to write into " + target + ": it is not empty (rebuild makes a new index;"
@@ -216,16 +213,6 @@ public final class RebuildCommand implements Callable<Integer> {
     /** What the records depend on: a checkpoint left with other settings must not be resumed. */
     private String settings() {
         return "volumes=" + String.join(",", cluster.volumes) + " subvolumes=" + cluster.subvolumes + " md5=" + (noMd5 ? "no" : "yes");
-    }
-
-    /** Where an index for the database {@code url} is built: the same for every run, so that one resumes another. */
-    private static Path workFor(String url) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(url.getBytes(StandardCharsets.UTF_8));
-            return Path.of(System.getProperty("java.io.tmpdir"), "minikv-rebuild-" + HexFormat.of().formatHex(digest, 0, 8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** A synced write of a record this run committed: the store makes commits durable in order. */

@@ -11,8 +11,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -62,7 +60,7 @@ final class WalkCheckpoint {
 
     /** The checkpoint of {@code step} with {@code settings} in the temp directory, empty if there is none. */
     static WalkCheckpoint open(String step, String settings) {
-        return open(fileFor(step, settings), settings);
+        return open(Tools.tempPathFor(step, settings), settings);
     }
 
     /**
@@ -74,7 +72,7 @@ final class WalkCheckpoint {
         }
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (lines.size() < 2 || !lines.get(0).equals(HEADER) || !lines.get(1).equals("settings " + digest(settings))) {
+            if (lines.size() < 2 || !lines.get(0).equals(HEADER) || !lines.get(1).equals("settings " + Tools.sha256Hex(settings))) {
                 throw new IOException("it is not a checkpoint of this walk");
             }
             Position position = null;
@@ -120,7 +118,7 @@ final class WalkCheckpoint {
         if (file == null || deleted || saved.position() == null) {
             return;
         }
-        StringBuilder text = new StringBuilder(HEADER).append('\n').append("settings ").append(digest(settings)).append('\n');
+        StringBuilder text = new StringBuilder(HEADER).append('\n').append("settings ").append(Tools.sha256Hex(settings)).append('\n');
         Position at = saved.position();
         text.append("after ").append(at.state()).append(' ').append(HexFormat.of().formatHex(at.key())).append('\n');
         for (KeyReport.Kind kind : KeyReport.Kind.values()) {
@@ -152,19 +150,6 @@ final class WalkCheckpoint {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new Databases.ToolFailure("cannot remove the checkpoint " + file + ": " + e.getMessage());
-        }
-    }
-
-    static Path fileFor(String step, String settings) {
-        return Path.of(System.getProperty("java.io.tmpdir"), "minikv-" + step + "-" + digest(settings).substring(0, 16));
-    }
-
-    /** The settings' SHA-256: they may hold a database password, which the file must not. */
-    private static String digest(String settings) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(settings.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -69,7 +69,7 @@ class WalkCheckpointTest {
 
     @Test
     void eachSettingHasItsOwnFile() {
-        assertEquals(WalkCheckpoint.fileFor("verify", SETTINGS), WalkCheckpoint.fileFor("verify", SETTINGS));
-        assertFalse(WalkCheckpoint.fileFor("verify", SETTINGS).equals(WalkCheckpoint.fileFor("verify", SETTINGS + " --fast")));
+        assertEquals(Tools.tempPathFor("verify", SETTINGS), Tools.tempPathFor("verify", SETTINGS));
+        assertFalse(Tools.tempPathFor("verify", SETTINGS).equals(Tools.tempPathFor("verify", SETTINGS + " --fast")));
     }
 }
