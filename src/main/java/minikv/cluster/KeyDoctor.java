@@ -46,7 +46,11 @@ public final class KeyDoctor {
 
     /** Checks every replica of {@code key}, reading nothing but sizes if {@code fast}. Changes nothing. */
     public KeyReport verify(byte[] key, boolean fast) {
-        Record record = store.get(key);
+        return verify(key, store.get(key), fast);
+    }
+
+    /** As {@link #verify(byte[], boolean)}, with the key's current record (null: it has none) read by the caller. */
+    public KeyReport verify(byte[] key, Record record, boolean fast) {
         if (record == null) {
             return new KeyReport(KeyReport.Kind.ABSENT, "");
         }

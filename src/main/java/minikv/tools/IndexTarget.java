@@ -58,7 +58,7 @@ final class IndexTarget implements Target {
             Page page = list(state, start, PAGE);
             for (String key : page.keys) {
                 if (!key.equals(done)) {
-                    visitor.visit(key.getBytes(StandardCharsets.UTF_8));
+                    visitor.visit(key.getBytes(StandardCharsets.UTF_8), null);
                 }
             }
             start = page.next;
@@ -115,7 +115,7 @@ final class IndexTarget implements Target {
     }
 
     @Override
-    public KeyReport verify(byte[] key, boolean fast) {
+    public KeyReport verify(byte[] key, Record walked, boolean fast) {
         return ask("VERIFY", key, fast ? "fast" : "");
     }
 

@@ -10,7 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import minikv.cluster.KeyReport;
 import minikv.store.Record;
 
@@ -82,19 +82,23 @@ final class KeyRun {
     private KeyRun() {
     }
 
-    /** Calls {@code work} for every LIVE, then every UNLINKED key, and waits for all of it. */
-    static Tally overKeys(String step, Target target, int parallel, Function<byte[], KeyReport> work)
+    /**
+     * Calls {@code work} for every LIVE, then every UNLINKED key, with its record as the walk read
+     * it (null online, see {@link Target.KeyVisitor}), and waits for all of it.
+     */
+    static Tally overKeys(String step, Target target, int parallel, BiFunction<byte[], Record, KeyReport> work)
             throws IOException, InterruptedException {
         return overKeys(step, target, parallel, WalkCheckpoint.none(), work);
     }
 
     /**
-     * As {@link #overKeys(String, Target, int, Function)}, starting after the position that
+     * As {@link #overKeys(String, Target, int, BiFunction)}, starting after the position that
      * {@code checkpoint} holds from an earlier run (whose tally it continues), and writing this
      * run's position there every few seconds and when the JVM stops. Once every key is done it
      * removes the checkpoint. A walk stopped by a failure saves its position first.
      */
-    static Tally overKeys(String step, Target target, int parallel, WalkCheckpoint checkpoint, Function<byte[], KeyReport> work)
+    static Tally overKeys(String step, Target target, int parallel, WalkCheckpoint checkpoint,
+                         BiFunction<byte[], Record, KeyReport> work)
             throws IOException, InterruptedException {
         FinishedUpTo.Saved before = checkpoint.before();
         FinishedUpTo finished = new FinishedUpTo(before, MAX_HELD);
@@ -124,12 +128,12 @@ final class KeyRun {
                     continue;
                 }
                 byte[] after = from != null && from.state() == state ? from.key() : null;
-                target.keys(state, after, key -> {
+                target.keys(state, after, (key, record) -> {
                     FinishedUpTo.Slot slot = finished.started(state, key);
                     workers.submit(() -> {
                         KeyReport.Kind kind = null;
                         try {
-                            KeyReport report = work.apply(key);
+                            KeyReport report = work.apply(key, record);
                             record(progress, tally, key, report);
                             kind = report.kind();
                         } finally {

@@ -40,7 +40,8 @@ public final class RebalanceCommand implements Callable<Integer> {
         Placement placement = cluster.placement();
         Tools.quietLibraryLogs();
         try (Target target = Target.open(where, cluster.client(), placement)) {
-            KeyRun.Tally tally = KeyRun.overKeys("rebalance", target, cluster.parallel, key -> target.rebalance(key, dryRun));
+            KeyRun.Tally tally = KeyRun.overKeys("rebalance", target, cluster.parallel,
+                    (key, record) -> target.rebalance(key, dryRun));
             System.out.println("rebalance: " + tally.summary() + (dryRun ? " (dry run: nothing changed)" : ""));
             if (tally.problems()) {
                 System.out.println("rebalance: NOT DONE: some keys could not be moved (named above); run again once their volumes are back");

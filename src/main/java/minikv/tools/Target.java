@@ -38,7 +38,8 @@ interface Target extends AutoCloseable {
 
     @FunctionalInterface
     interface KeyVisitor {
-        void visit(byte[] key) throws InterruptedException;
+        /** @param record the key's record as the walk read it, or null where the walk reads keys only (online) */
+        void visit(byte[] key, Record record) throws InterruptedException;
     }
 
     /**
@@ -52,7 +53,8 @@ interface Target extends AutoCloseable {
 
     KeyReport rebalance(byte[] key, boolean dryRun);
 
-    KeyReport verify(byte[] key, boolean fast);
+    /** @param walked the key's record as the walk read it, or null: looked up (online: under the key's claim) */
+    KeyReport verify(byte[] key, Record walked, boolean fast);
 
     KeyReport repair(byte[] key, boolean fast);
 

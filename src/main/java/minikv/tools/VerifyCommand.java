@@ -94,11 +94,11 @@ public final class VerifyCommand implements Callable<Integer> {
                         + " named each that is not ok); remove %s to start over%n", checkpoint.savedAt().truncatedTo(ChronoUnit.SECONDS), before.total(),
                         before.summary(), checkpoint.file());
             }
-            KeyRun.Tally tally = KeyRun.overKeys(repair ? "repair" : "verify", target, cluster.parallel, checkpoint, key -> {
+            KeyRun.Tally tally = KeyRun.overKeys(repair ? "repair" : "verify", target, cluster.parallel, checkpoint, (key, record) -> {
                 if (repair && AbandonedUploads.isUploadKey(key) && uploadKeys.size() < MAX_CANDIDATES) {
                     uploadKeys.add(key);
                 }
-                return repair ? target.repair(key, fast) : target.verify(key, fast);
+                return repair ? target.repair(key, fast) : target.verify(key, record, fast);
             });
             System.out.println((repair ? "repair: " : "verify: ") + tally.summary());
             problems |= tally.problems();
@@ -138,7 +138,7 @@ public final class VerifyCommand implements Callable<Integer> {
     private boolean unsettled(Target target) {
         boolean problems = false;
         for (byte[] key : target.unsettled()) {
-            KeyReport report = repair ? target.repair(key, fast) : target.verify(key, fast);
+            KeyReport report = repair ? target.repair(key, fast) : target.verify(key, null, fast);
             System.out.println(KeyRun.label(report.kind()) + " " + new String(key, StandardCharsets.UTF_8) + ": " + report.detail());
             problems |= report.kind().problem();
         }
