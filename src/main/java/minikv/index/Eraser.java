@@ -85,7 +85,7 @@ final class Eraser {
         }
         // A LIVE key's files all have their live name: RELINK renames before it records LIVE.
         // Any other state may have files under the unlinked name (see ReplicaName).
-        volumes.deleteAll(record.locations(), key.bytes(), true, state != Record.State.LIVE || replacing);
+        volumes.deleteAll(record.locations(), key.bytes(), true, state != Record.State.LIVE || replacing, largestValue(record));
         // No sync needed: if a machine crash loses this, startup finds the key DELETING (or
         // PENDING) again and finishes erasing it.
         KeyChanged.swapUnsynced(store, key, deleting, null);
@@ -115,7 +115,7 @@ final class Eraser {
                 volumes.moveAll(unsettled.locations(), key.bytes(), false); // a file already moved answers 404
                 left = unsettled.next();
             } else {
-                volumes.deleteAll(unsettled.locations(), key.bytes(), false, true);
+                volumes.deleteAll(unsettled.locations(), key.bytes(), false, true, largestValue(unsettled));
                 left = unsettled.withState(Record.State.LIVE); // the old record, without its next
             }
             // No sync needed: a machine crash that loses this brings back the record before it,
@@ -142,6 +142,22 @@ final class Eraser {
         return null;
     }
 
+    /**
+     * The size of the largest value whose files a record may name (its own, a replace's new one,
+     * the unlinked one it was written over), which bounds how long their deletes may take; -1
+     * if none is known.
+     */
+    private static long largestValue(Record record) {
+        long bytes = record.details().size();
+        if (record.next() != null) {
+            bytes = Math.max(bytes, record.next().details().size());
+        }
+        if (record.replacing() != null) {
+            bytes = Math.max(bytes, record.replacing().details().size());
+        }
+        return bytes;
+    }
+
     /** The key was left unsettled by a volume failure: the background settling finishes it. */
     void settleLater(Key key) {
         settleLater.accept(key);
@@ -154,7 +170,7 @@ final class Eraser {
         List<String> shared = new ArrayList<>(unlinked.locations());
         shared.retainAll(pending.locations());
         volumes.moveAllUnlessTaken(shared, key.bytes());
-        volumes.deleteAll(pending.locations(), key.bytes(), true, false);
+        volumes.deleteAll(pending.locations(), key.bytes(), true, false, largestValue(pending));
         // No sync needed: a machine crash that loses this brings back the pending record, synced
         // before the write began, and it is rolled back again.
         KeyChanged.swapUnsynced(store, key, pending, unlinked);
@@ -173,8 +189,9 @@ final class Eraser {
         elsewhere.removeAll(live.locations());
         List<String> shared = new ArrayList<>(live.replacing().locations());
         shared.retainAll(live.locations());
-        volumes.deleteAll(elsewhere, key.bytes(), true, true);
-        volumes.deleteAll(shared, key.bytes(), false, true);
+        long bytes = largestValue(live);
+        volumes.deleteAll(elsewhere, key.bytes(), true, true, bytes);
+        volumes.deleteAll(shared, key.bytes(), false, true, bytes);
         Record settled = live.withState(Record.State.LIVE);
         // No sync needed: a machine crash that loses this brings the leftover back, deleted again.
         KeyChanged.swapUnsynced(store, key, live, settled);

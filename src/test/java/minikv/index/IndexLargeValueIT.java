@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A value far larger than the index's heap streams through it: 300 MiB with -Xmx64m (the same
- * property as 1 GiB with -Xmx256m, at a size that keeps the suite fast).
+ * property as 1 GiB with -Xmx256m, at a size that keeps the suite fast). And a large value on
+ * disk is deleted within the time its size needs, not the --voltimeout a small one gets.
  */
 class IndexLargeValueIT {
 
@@ -35,7 +36,7 @@ class IndexLargeValueIT {
     @Test
     void aValueLargerThanTheHeapStreamsToEveryReplica() throws Exception {
         Path value = dir.resolve("value");
-        String md5 = write(value);
+        String md5 = write(value, VALUE_MIB);
         try (Cluster cluster = Cluster.start(dir, 3, List.of("-Xmx64m"))) {
             HttpResponse<byte[]> put = Http.put(cluster.url("/large"), value);
             assertEquals(201, put.statusCode(), new String(put.body()));
@@ -52,13 +53,32 @@ class IndexLargeValueIT {
         }
     }
 
-    /** Writes VALUE_MIB of pseudo-random bytes (each MiB different) and returns their md5. */
-    private static String write(Path file) throws IOException {
+    @Test
+    void aLargeValueOnDiskIsDeletedThoughItsVolumesTakeLongerThanTheVolTimeout() throws Exception {
+        Path value = dir.resolve("value");
+        write(value, 2 * VALUE_MIB);
+        // 600 MiB on disk takes three volumes deleting at once about 0.6 s here, three times the
+        // --voltimeout: held to it, the DELETE answered 503 and the volume was taken for down.
+        try (Cluster cluster = Cluster.start(dir, 3, "--voltimeout", "200ms")) {
+            HttpResponse<byte[]> put = Http.put(cluster.url("/large-delete"), value);
+            assertEquals(201, put.statusCode(), new String(put.body()));
+            Files.delete(value);
+            assertEquals(0, new ProcessBuilder("sync").inheritIO().start().waitFor(), "sync"); // written back: a delete now frees blocks
+
+            HttpResponse<byte[]> delete = Http.delete(cluster.url("/large-delete"));
+            assertEquals(204, delete.statusCode(), new String(delete.body()));
+            assertEquals(List.of(), cluster.replicaFiles("/large-delete"));
+            assertEquals(404, Http.get(cluster.url("/large-delete")).statusCode());
+        }
+    }
+
+    /** Writes {@code mib} MiB of pseudo-random bytes (each MiB different) and returns their md5. */
+    private static String write(Path file, int mib) throws IOException {
         MessageDigest md5 = Placement.md5Digest();
         byte[] block = new byte[MIB];
         Random random = new Random(42);
         try (OutputStream out = Files.newOutputStream(file)) {
-            for (int i = 0; i < VALUE_MIB; i++) {
+            for (int i = 0; i < mib; i++) {
                 random.nextBytes(block);
                 md5.update(block);
                 out.write(block);
