@@ -85,7 +85,9 @@ final class S3Copy {
         request.drain();
         Map<String, String> headers = replaceMetadata ? S3Objects.storedHeaders(request.exchange().getRequestHeaders())
                 : new TreeMap<>(source.record().details().headers());
-        headers.remove(S3Multipart.ETAG); // a copy is one part: its ETag is its md5
+        // A copy is one part, made by no upload: its ETag is its md5.
+        headers.remove(S3Multipart.ETAG);
+        headers.remove(S3Multipart.UPLOAD_ID);
         Record live = write(destination, source, null, headers);
         S3Answers.xml(request.exchange(), 200, new S3Xml("CopyObjectResult")
                 .element("LastModified", S3Time.iso(live.details().modifiedMillis()))

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import minikv.placement.Placement;
 import minikv.s3.Payload;
 import minikv.s3.S3Error;
 import minikv.s3.S3Time;
@@ -34,6 +35,8 @@ final class S3Multipart {
     private static final String OBJECT_KEY = "x-minikv-upload-key";
     /** The record header of a multipart object's ETag (the md5 of its parts' md5s, then -N). */
     static final String ETAG = "x-minikv-etag";
+    /** Recorded with a completed object: the upload it was made from (see {@link #completedAlready}). */
+    static final String UPLOAD_ID = "x-minikv-upload-id";
     private static final long MIN_PART = 5L << 20;
     private static final int MAX_PARTS = 10_000;
     private static final int MAX_COMPLETE_BODY = 4 << 20;
@@ -163,24 +166,24 @@ final class S3Multipart {
 
     /** CompleteMultipartUpload: the parts named, in order, become the object. */
     void complete(S3Request request) throws S3Error, HttpFailure {
-        Key upload = requireUpload(request);
+        Key upload;
+        try {
+            upload = requireUpload(request);
+        } catch (S3Error gone) {
+            completedAlready(request, gone);
+            return;
+        }
         Record uploadRecord = store.get(upload.bytes());
         List<Part> chosen = chosenParts(request, parts(upload));
         long length = 0;
-        MessageDigest md5s;
-        try {
-            md5s = MessageDigest.getInstance("MD5");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is part of every JDK", e);
-        }
         for (Part p : chosen) {
             length += p.record.details().size();
-            md5s.update(HexFormat.of().parseHex(p.record.md5Hex()));
         }
-        String etag = HexFormat.of().formatHex(md5s.digest()) + "-" + chosen.size();
+        String etag = etag(chosen.stream().map(p -> p.record.md5Hex()).toList());
         Map<String, String> headers = new TreeMap<>(uploadRecord.details().headers());
         headers.remove(OBJECT_KEY);
         headers.put(ETAG, etag);
+        headers.put(UPLOAD_ID, request.query().get("uploadId"));
         Key object = request.objectKey();
         try (InputStream body = SourceUnreadable.guard(new PartsInput(objects, chosen), "the upload's parts")) {
             try (KeyClaims.Claim claim = S3Request.claim(claims, object)) {
@@ -190,18 +193,68 @@ final class S3Multipart {
             throw new S3Error(500, "InternalError", "reading the parts: " + e.getMessage());
         }
         eraseUpload(upload);
+        answerCompleted(request, object, etag);
+    }
+
+    /**
+     * A Complete sent again after its upload was completed, as a client that never heard the
+     * first answer (a timeout, a dropped connection) does: answered as the first was while the
+     * object is still the one that upload made of the same parts, else {@code gone}
+     * (NoSuchUpload). S3 answers such a retry too; without this a client saw its completed
+     * upload fail.
+     */
+    private void completedAlready(S3Request request, S3Error gone) throws S3Error {
+        Key object = request.objectKey();
+        Record record = store.get(object.bytes());
+        if (record == null || record.state() != Record.State.LIVE
+                || !String.valueOf(request.query().get("uploadId")).equals(record.details().headers().get(UPLOAD_ID))) {
+            throw gone;
+        }
+        List<String> md5s = new ArrayList<>();
+        for (S3XmlInput part : listedParts(request)) {
+            md5s.add(String.valueOf(part.text("ETag")).strip().replace("\"", ""));
+        }
+        String etag;
+        try {
+            etag = etag(md5s);
+        } catch (IllegalArgumentException e) { // an ETag that is no md5: not the parts that made it
+            throw gone;
+        }
+        if (!etag.equals(record.details().headers().get(ETAG))) {
+            throw gone;
+        }
+        answerCompleted(request, object, etag);
+    }
+
+    private static void answerCompleted(S3Request request, Key object, String etag) {
+        String bucket = request.address().bucket();
         S3Answers.xml(request.exchange(), 200, new S3Xml("CompleteMultipartUploadResult")
-                .element("Location", "/" + request.address().bucket() + "/" + s3Key(object, request.address().bucket()))
-                .element("Bucket", request.address().bucket()).element("Key", s3Key(object, request.address().bucket()))
+                .element("Location", "/" + bucket + "/" + s3Key(object, bucket))
+                .element("Bucket", bucket).element("Key", s3Key(object, bucket))
                 .element("ETag", S3Objects.quoted(etag)).end("CompleteMultipartUploadResult"));
     }
 
-    /** The parts the Complete body lists, checked against those uploaded. */
-    private List<Part> chosenParts(S3Request request, List<Part> uploaded) throws S3Error {
+    /** A multipart object's ETag: the md5 of its parts' md5s (hex), then "-" and how many parts. */
+    static String etag(List<String> partMd5s) {
+        MessageDigest md5s = Placement.md5Digest();
+        for (String md5 : partMd5s) {
+            md5s.update(HexFormat.of().parseHex(md5));
+        }
+        return HexFormat.of().formatHex(md5s.digest()) + "-" + partMd5s.size();
+    }
+
+    /** The Part elements of a Complete body, at least one. */
+    private static List<S3XmlInput> listedParts(S3Request request) throws S3Error {
         List<S3XmlInput> listed = S3XmlInput.parse(request.smallBody(MAX_COMPLETE_BODY), "CompleteMultipartUpload").children("Part");
         if (listed.isEmpty()) {
             throw S3Error.badRequest("MalformedXML", "You must specify at least one part");
         }
+        return listed;
+    }
+
+    /** The parts the Complete body lists, checked against those uploaded. */
+    private List<Part> chosenParts(S3Request request, List<Part> uploaded) throws S3Error {
+        List<S3XmlInput> listed = listedParts(request);
         Map<Integer, Part> byNumber = new TreeMap<>();
         uploaded.forEach(p -> byNumber.put(p.number, p));
         List<Part> chosen = new ArrayList<>();

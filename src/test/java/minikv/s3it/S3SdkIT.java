@@ -242,6 +242,18 @@ class S3SdkIT {
         assertEquals("video/x-test", got.response().contentType());
         assertEquals("NoSuchUpload", code(() -> client.listParts(b -> b.bucket("multi").key("big").uploadId(id))));
         assertEquals(List.of(), cluster.replicaFiles("/.minikv-multipart/multi/" + id + "/00001"), "the parts are gone");
+
+        // A client that missed the answer sends the same Complete again: it hears the same answer.
+        assertEquals(etag, client.completeMultipartUpload(b -> b.bucket("multi").key("big").uploadId(id)
+                .multipartUpload(m -> m.parts(done))).eTag());
+        assertEquals("NoSuchUpload", code(() -> client.completeMultipartUpload(b -> b.bucket("multi").key("big")
+                .uploadId(id).multipartUpload(m -> m.parts(done.subList(0, 2))))), "other parts than made the object");
+        assertEquals("NoSuchUpload", code(() -> client.completeMultipartUpload(b -> b.bucket("multi").key("big")
+                .uploadId("0123456789abcdef0123456789abcdef").multipartUpload(m -> m.parts(done)))), "another upload");
+        client.copyObject(b -> b.sourceBucket("multi").sourceKey("big").destinationBucket("multi").destinationKey("copy"));
+        assertEquals("NoSuchUpload", code(() -> client.completeMultipartUpload(b -> b.bucket("multi").key("copy")
+                .uploadId(id).multipartUpload(m -> m.parts(done)))), "a copy was made by no upload");
+        assertArrayEquals(value, client.getObjectAsBytes(b -> b.bucket("multi").key("big")).asByteArray());
     }
 
     @Test
