@@ -111,4 +111,23 @@ final class S3Copy {
             throw new S3Error(503, "ServiceUnavailable", "reading the copy source: " + e.getMessage());
         }
     }
+
+    /**
+     * An {@code x-amz-copy-source-range} checked as S3 does: {@code bytes=FIRST-LAST} within the
+     * source (of {@code size} bytes, -1 if unknown); null for the whole source.
+     */
+    static String sourceRange(String header, long size) throws S3Error {
+        if (header == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})").matcher(header.strip());
+        if (!m.matches() || Long.parseLong(m.group(1)) > Long.parseLong(m.group(2))) {
+            throw S3Error.badRequest("InvalidArgument", "The x-amz-copy-source-range value must be of the form"
+                    + " bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
+        }
+        if (size >= 0 && Long.parseLong(m.group(2)) >= size) {
+            throw S3Error.badRequest("InvalidRange", "The requested range is not satisfiable: the source has " + size + " bytes");
+        }
+        return header.strip();
+    }
 }

@@ -87,7 +87,7 @@ final class S3Multipart {
         if (request.header("x-amz-copy-source") != null) {
             S3Copy.Source source = copy.source(request);
             request.drain();
-            String range = copyRange(request.header("x-amz-copy-source-range"), source.record().details().size());
+            String range = S3Copy.sourceRange(request.header("x-amz-copy-source-range"), source.record().details().size());
             Record copied = copy.write(partKey(upload, number), source, range, Map.of());
             S3Answers.xml(exchange, 200, new S3Xml("CopyPartResult")
                     .element("LastModified", S3Time.iso(copied.details().modifiedMillis()))
@@ -381,25 +381,6 @@ final class S3Multipart {
             // a volume down, or the key changed meanwhile: the next sweep tries again
         }
         return gone;
-    }
-
-    /**
-     * An {@code x-amz-copy-source-range} checked as S3 does: {@code bytes=FIRST-LAST} within the
-     * source (of {@code size} bytes, -1 if unknown); null for the whole source.
-     */
-    static String copyRange(String header, long size) throws S3Error {
-        if (header == null) {
-            return null;
-        }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes=(\\d{1,18})-(\\d{1,18})").matcher(header.strip());
-        if (!m.matches() || Long.parseLong(m.group(1)) > Long.parseLong(m.group(2))) {
-            throw S3Error.badRequest("InvalidArgument", "The x-amz-copy-source-range value must be of the form"
-                    + " bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy");
-        }
-        if (size >= 0 && Long.parseLong(m.group(2)) >= size) {
-            throw S3Error.badRequest("InvalidRange", "The requested range is not satisfiable: the source has " + size + " bytes");
-        }
-        return header.strip();
     }
 
     static Key uploadKey(String bucket, String id) {
