@@ -177,7 +177,7 @@ final class Volumes implements AutoCloseable {
 
     /**
      * How long a volume may take to answer a DELETE of a file of {@code bytes} (-1: unknown, as
-     * for a record rebuilt from the volumes): --voltimeout, and {@link #DELETE_SECONDS_PER_GIB}
+     * for a record from before version 3): --voltimeout, and {@link #DELETE_SECONDS_PER_GIB}
      * more per GiB. Held to the plain second, a 1 GiB value's DELETE answered 503 on a healthy
      * cluster, and its volume was taken for down until the next probe.
      */

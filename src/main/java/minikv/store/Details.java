@@ -6,8 +6,8 @@ import java.util.TreeMap;
 /**
  * What a record may know about its value besides where it lies: its size, when it was written,
  * and the headers stored with it (S3's Content-Type, Cache-Control, {@code x-amz-meta-*}...,
- * by lower-case name). Records written before version 3, and those rebuilt from the volumes,
- * know less: {@link #UNKNOWN}.
+ * by lower-case name). Records written before version 3 know none: {@link #UNKNOWN}; those
+ * rebuilt from the volumes know the size their replicas agree on, and no time.
  *
  * @param size the value's bytes, or -1 if unknown
  * @param modifiedMillis when it was written (epoch milliseconds), or 0 if unknown

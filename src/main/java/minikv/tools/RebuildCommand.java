@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +23,7 @@ import minikv.cluster.ReplicaName;
 import minikv.cluster.VolumeClient;
 import minikv.cluster.VolumeFanOut;
 import minikv.placement.Placement;
+import minikv.store.Details;
 import minikv.store.IndexStore;
 import minikv.store.PostgresStore;
 import minikv.store.Record;
@@ -230,8 +232,9 @@ public final class RebuildCommand implements Callable<Integer> {
         KeyFiles.Reading reading = KeyFiles.read(found.files(), ranking.volumesFor(key));
         List<ReplicaFile> replicas = new ArrayList<>(reading.replicas());
         byte[] md5 = null;
+        Long size = Majority.of(replicas.stream().map(ReplicaFile::size).toList());
         if (noMd5) {
-            if (Majority.of(replicas.stream().map(ReplicaFile::size).toList()) == null) {
+            if (size == null) {
                 flagged += attention(progress, key, "its replicas differ in size: " + sizes(replicas));
             }
         } else {
@@ -266,6 +269,11 @@ public final class RebuildCommand implements Callable<Integer> {
             return flagged;
         }
         Record fresh = Record.live(replicas.stream().map(ReplicaFile::location).toList(), md5);
+        if (size != null) {
+            // The size the listings agree on: a DELETE's volumes get time in it, and an S3 listing
+            // need not ask a volume for it. The time stays unknown (see S3Multipart#abortBegunBefore).
+            fresh = fresh.withDetails(new Details(size, 0, Map.of()));
+        }
         Record record = reading.state() == Record.State.LIVE ? fresh : fresh.withState(reading.state());
         Record before = store.get(key); // a bucket the resumed run was crawling when it stopped
         if (!store.compareAndSetUnsynced(key, before, record)) {

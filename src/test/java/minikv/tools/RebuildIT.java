@@ -22,6 +22,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import minikv.placement.Placement;
+import minikv.store.IndexStore;
 import minikv.testing.Cluster;
 import minikv.testing.Http;
 import minikv.testing.VolumeProcess;
@@ -53,6 +54,10 @@ class RebuildIT {
             assertTrue(run.output().contains("rebuild: 300 keys (270 live, 30 unlinked)") || run.output().contains(
                     String.format("(%d live, %d unlinked)", model.live.size(), model.unlinked.size())), run.output());
             assertFalse(Files.exists(dir.resolve("rebuilt.rebuilding")));
+            try (IndexStore store = IndexStore.open(rebuilt)) { // from the listings: a DELETE's deadline needs it
+                model.live.forEach((key, value) -> assertEquals(value.length, store.get(key.getBytes(StandardCharsets.UTF_8))
+                        .details().size(), key));
+            }
 
             Run again = tool(args("rebuild", cluster.volumes(), "--db", rebuilt.toString()));
             assertEquals(1, again.exit(), again.output());
