@@ -2,6 +2,7 @@ package minikv.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,6 +116,15 @@ public final class Answer implements AutoCloseable {
         return body;
     }
 
+    /**
+     * Reads the body's next bytes into {@code into}, at most its remaining; -1 at its end. A body
+     * framed by its Content-Length goes from the socket straight into a direct buffer, without
+     * the two copies a byte array costs (one in from the JDK's own buffer, one back out to it).
+     */
+    public int read(ByteBuffer into) throws IOException {
+        return body.read(into);
+    }
+
     /** The body as UTF-8 text, at most {@code maxBytes} of it (an error message, say). */
     public String text(int maxBytes) throws IOException {
         return new String(body.readNBytes(maxBytes), StandardCharsets.UTF_8);
@@ -141,11 +151,16 @@ public final class Answer implements AutoCloseable {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            return read(ByteBuffer.wrap(buffer, offset, length));
+        }
+
+        @Override
+        int read(ByteBuffer into) throws IOException {
             if (handedBack) {
                 return -1;
             }
             try {
-                int n = in.read(buffer, offset, length);
+                int n = FramedInput.read(in, into);
                 if (n < 0) {
                     end();
                 }
@@ -201,10 +216,22 @@ public final class Answer implements AutoCloseable {
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
+            return read(ByteBuffer.wrap(buffer, offset, length));
+        }
+
+        @Override
+        int read(ByteBuffer into) throws IOException {
             if (left == 0) {
                 return -1;
             }
-            int n = in.read(buffer, offset, (int) Math.min(length, left));
+            int limit = into.limit();
+            into.limit(into.position() + (int) Math.min(into.remaining(), left));
+            int n;
+            try {
+                n = FramedInput.read(in, into);
+            } finally {
+                into.limit(limit);
+            }
             if (n < 0) {
                 throw new IOException("the connection ended " + left + " bytes before the end of the answer");
             }

@@ -3,7 +3,9 @@ package minikv.http;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +40,7 @@ public final class ClusterHttp implements AutoCloseable {
     private final Optional<ClusterSecret> secret;
     private final int maxIdlePerHost;
     private final Map<String, ConcurrentLinkedDeque<Connection>> idle = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentLinkedDeque<Connection>> idleForLargeBodies = new ConcurrentHashMap<>();
 
     /**
      * @param connectTimeout how long a server may take to accept a connection
@@ -60,7 +63,7 @@ public final class ClusterHttp implements AutoCloseable {
      */
     public Exchange send(String host, String method, String path, byte[] body, Duration readTimeout, String... headers)
             throws IOException {
-        Exchange exchange = new Exchange(this, host, method, path, body, body.length, readTimeout, headers);
+        Exchange exchange = new Exchange(this, host, method, path, body, body.length, readTimeout, false, headers);
         exchange.begin(true);
         return exchange;
     }
@@ -71,7 +74,7 @@ public final class ClusterHttp implements AutoCloseable {
      */
     public Exchange stream(String host, String method, String path, long length, Duration readTimeout, String... headers)
             throws IOException {
-        Exchange exchange = new Exchange(this, host, method, path, null, length, readTimeout, headers);
+        Exchange exchange = new Exchange(this, host, method, path, null, length, readTimeout, false, headers);
         exchange.begin(false);
         return exchange;
     }
@@ -82,7 +85,20 @@ public final class ClusterHttp implements AutoCloseable {
      */
     public Answer ask(String host, String method, String path, Duration readTimeout, String... headers)
             throws IOException {
-        Exchange exchange = send(host, method, path, NO_BODY, readTimeout, headers);
+        return ask(new Exchange(this, host, method, path, NO_BODY, 0, readTimeout, false, headers));
+    }
+
+    /**
+     * As {@link #ask}, on a connection whose answer's body {@link Answer#read(java.nio.ByteBuffer)}
+     * reads straight into a direct buffer: for a body of a MiB or more.
+     */
+    public Answer askForLargeBody(String host, String method, String path, Duration readTimeout, String... headers)
+            throws IOException {
+        return ask(new Exchange(this, host, method, path, NO_BODY, 0, readTimeout, true, headers));
+    }
+
+    private static Answer ask(Exchange exchange) throws IOException {
+        exchange.begin(true);
         try {
             return exchange.answer();
         } catch (IOException | RuntimeException e) {
@@ -94,19 +110,21 @@ public final class ClusterHttp implements AutoCloseable {
     /** Closes the idle connections; exchanges in flight keep theirs. */
     @Override
     public void close() {
-        idle.values().forEach(pool -> {
-            for (Connection c; (c = pool.poll()) != null; ) {
-                c.close();
-            }
-        });
+        for (var pools : List.of(idle, idleForLargeBodies)) {
+            pools.values().forEach(pool -> {
+                for (Connection c; (c = pool.poll()) != null; ) {
+                    c.close();
+                }
+            });
+        }
     }
 
     void writeSecret(StringBuilder head) {
         secret.ifPresent(s -> head.append(ClusterSecret.HEADER).append(": ").append(s.reveal()).append("\r\n"));
     }
 
-    Connection pooledOrNew(String host) throws IOException {
-        ConcurrentLinkedDeque<Connection> pool = idle.get(host);
+    Connection pooledOrNew(String host, boolean largeBody) throws IOException {
+        ConcurrentLinkedDeque<Connection> pool = (largeBody ? idleForLargeBodies : idle).get(host);
         if (pool != null) {
             long now = System.nanoTime();
             for (Connection c; (c = pool.pollFirst()) != null; ) {
@@ -118,15 +136,20 @@ public final class ClusterHttp implements AutoCloseable {
                 c.close();
             }
         }
-        return connect(host);
+        return connect(host, largeBody);
     }
 
-    Connection connect(String host) throws IOException {
+    /**
+     * A new connection. One for large bodies is a channel's socket, which {@link Connection.Input}
+     * reads into direct buffers; the others are plain sockets, because on JDK 17 a channel's socket
+     * switches to non-blocking and back around every timed read: two more system calls each.
+     */
+    Connection connect(String host, boolean largeBody) throws IOException {
         int colon = host.lastIndexOf(':');
         if (colon < 0) {
             throw new IOException("not host:port: " + host);
         }
-        Socket socket = new Socket();
+        Socket socket = largeBody ? SocketChannel.open().socket() : new Socket();
         try {
             socket.setTcpNoDelay(true);
             socket.connect(new InetSocketAddress(host.substring(0, colon), Integer.parseInt(host.substring(colon + 1))),
@@ -139,7 +162,8 @@ public final class ClusterHttp implements AutoCloseable {
     }
 
     void release(String host, Connection c) {
-        ConcurrentLinkedDeque<Connection> pool = idle.computeIfAbsent(host, v -> new ConcurrentLinkedDeque<>());
+        var pools = c.socket.getChannel() != null ? idleForLargeBodies : idle;
+        ConcurrentLinkedDeque<Connection> pool = pools.computeIfAbsent(host, v -> new ConcurrentLinkedDeque<>());
         if (pool.size() >= maxIdlePerHost) {
             c.close();
             return;

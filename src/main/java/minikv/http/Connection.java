@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 
 /** One connection to a server: its socket and buffered streams, and whether an answer has begun on it. */
 final class Connection {
@@ -81,6 +83,36 @@ final class Connection {
             }
             int n = Math.min(length, limit - position);
             System.arraycopy(buffer, position, into, offset, n);
+            position += n;
+            return n;
+        }
+
+        /**
+         * Reads into {@code into}. A direct buffer is filled by the socket's channel, which skips
+         * the JDK's copy through a buffer of its own and takes up to the whole buffer per call
+         * (a stream read takes at most 128 KiB), but only once bytes are queued: a channel's
+         * read ignores the socket's timeout, so any wait is a timed read into this buffer.
+         */
+        int read(ByteBuffer into) throws IOException {
+            if (!into.isDirect()) {
+                return FramedInput.throughArray(this, into);
+            }
+            if (!into.hasRemaining()) {
+                return 0;
+            }
+            if (position == limit) {
+                SocketChannel channel = connection.socket.getChannel();
+                if (channel != null && socket.available() > 0) {
+                    int n = channel.read(into);
+                    connection.answering |= n > 0;
+                    return n;
+                }
+                if (!fill()) {
+                    return -1;
+                }
+            }
+            int n = Math.min(into.remaining(), limit - position);
+            into.put(buffer, position, n);
             position += n;
             return n;
         }

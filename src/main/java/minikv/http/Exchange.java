@@ -28,6 +28,8 @@ public final class Exchange {
     private final byte[] heldBody;
     private final long length;
     private final Duration readTimeout;
+    /** Its connection is one for large bodies (see {@link ClusterHttp#askForLargeBody}). */
+    private final boolean largeBody;
     private final String[] headers;
     private final boolean changes;
     private volatile Connection connection;
@@ -44,7 +46,7 @@ public final class Exchange {
 
     /** @param heldBody the whole body, which may be sent again; null when it streams, {@code length} bytes or chunked */
     Exchange(ClusterHttp http, String host, String method, String path, byte[] heldBody, long length,
-             Duration readTimeout, String[] headers) {
+             Duration readTimeout, boolean largeBody, String[] headers) {
         this.http = http;
         this.host = host;
         this.method = method;
@@ -52,12 +54,13 @@ public final class Exchange {
         this.heldBody = heldBody;
         this.length = heldBody != null ? heldBody.length : length;
         this.readTimeout = readTimeout;
+        this.largeBody = largeBody;
         this.headers = headers;
         this.changes = !method.equals("GET") && !method.equals("HEAD");
     }
 
     void begin(boolean pooled) throws IOException {
-        connection = pooled ? http.pooledOrNew(host) : http.connect(host);
+        connection = pooled ? http.pooledOrNew(host, largeBody) : http.connect(host, largeBody);
         try {
             if (heldBody != null) {
                 writeLast(connection, true);
@@ -217,7 +220,7 @@ public final class Exchange {
             return false;
         }
         connection.close();
-        connection = http.connect(host);
+        connection = http.connect(host, largeBody);
         writeLast(connection, true);
         return true;
     }

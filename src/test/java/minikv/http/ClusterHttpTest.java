@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedInputStream;
@@ -15,6 +16,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -170,6 +172,47 @@ class ClusterHttpTest {
 
         assertTrue(server.heads.get(0).contains(ClusterSecret.HEADER + ": 0123456789abcdef0123456789abcdef\r\n"),
                 server.heads.get(0));
+    }
+
+    @Test
+    void aLargeBodyReadIntoADirectBufferIsTheBodyAndItsConnectionCarriesTheNextLargeRequest() throws IOException {
+        String value = "0123456789abcdef".repeat(200_000); // 3.2 MB: many reads, most straight from the socket
+        server.script = (request, connection) -> "HTTP/1.1 200 OK\r\nContent-Length: " + value.length() + "\r\n\r\n" + value;
+
+        for (int i = 0; i < 2; i++) {
+            assertEquals(value, readDirect(http.askForLargeBody(server.host(), "GET", "/k" + i, ANSWER)));
+        }
+
+        assertEquals(1, server.connections.get(), "each body's end was found: the connection was reused");
+        http.ask(server.host(), "GET", "/small", ANSWER).close();
+        assertEquals(2, server.connections.get(), "other requests have connections of their own");
+    }
+
+    @Test
+    void aLargeBodyThatStallsTimesOutAndClosesItsConnection() {
+        String half = "x".repeat(1 << 20);
+        server.script = (request, connection) -> "HTTP/1.1 200 OK\r\nContent-Length: " + 2 * half.length()
+                + "\r\n\r\n" + half; // and then nothing more, the connection left open
+
+        IOException e = assertTimeoutPreemptively(PATIENCE, () -> assertThrows(IOException.class,
+                () -> readDirect(http.askForLargeBody(server.host(), "GET", "/k", ANSWER))));
+
+        assertInstanceOf(SocketTimeoutException.class, e, "a channel's read would have waited for ever");
+        server.awaitClosed(1);
+    }
+
+    /** The body of {@code answer}, read through a direct buffer, as ISO-8859-1 text. */
+    private static String readDirect(Answer answer) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(64 * 1024);
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try (answer) {
+            for (int n; (n = answer.read(buffer.clear())) >= 0; ) {
+                byte[] bytes = new byte[n];
+                buffer.flip().get(bytes);
+                got.write(bytes);
+            }
+        }
+        return got.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** A script that reads each request and answers 201 once {@code release} opens. */

@@ -3,8 +3,11 @@ package minikv.s3it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,17 +17,23 @@ import java.util.Random;
 import minikv.testing.Await;
 import minikv.testing.Cluster;
 import minikv.testing.S3Cluster;
+import minikv.testing.VolumeFaults;
 import minikv.testing.VolumeProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** The multipart paths under faults: the index killed in the middle, a volume down at Complete. */
+/**
+ * The S3 paths under faults: the index killed in the middle of a multipart upload, a volume down
+ * at Complete, the volumes hung in the middle of a GET.
+ */
 class S3FaultsIT {
 
     @TempDir
@@ -89,6 +98,33 @@ class S3FaultsIT {
             }
         }, Duration.ofSeconds(20)), "completes once the volume is back");
         assertArrayEquals(value, client.getObjectAsBytes(b -> b.bucket("faults").key("down")).asByteArray());
+    }
+
+    @Test
+    void aGetWhoseVolumesHangMidValueIsCutShortWithinTheVolumeTimeoutAndReadsWholeOnceTheyAreBack() throws Exception {
+        // More than the sockets between volume, index and client hold (tens of MB, autotuned).
+        byte[] value = bytes(256 << 20, 3);
+        client.putObject(b -> b.bucket("faults").key("hung"), RequestBody.fromBytes(value));
+        try (VolumeFaults faults = new VolumeFaults();
+                ResponseInputStream<GetObjectResponse> in = client.getObject(b -> b.bucket("faults").key("hung"))) {
+            assertEquals(1 << 20, in.readNBytes(new byte[1 << 20], 0, 1 << 20), "the value is on its way");
+            for (String replica : cluster.locations("/faults/hung")) {
+                faults.hang(cluster.volume(replica));
+            }
+
+            // The index's reads from the volume keep its 1 s --voltimeout: it cuts the answer
+            // short (the JDK's HTTP client, under this SDK client, reports that as an early end)
+            // long before the SDK's own 30 s timeout would end it.
+            long rest = assertTimeoutPreemptively(Duration.ofSeconds(15), () -> {
+                try {
+                    return in.transferTo(OutputStream.nullOutputStream());
+                } catch (IOException e) {
+                    return -1L;
+                }
+            });
+            assertTrue(rest < value.length - (1 << 20), "cut short, not whole: " + rest);
+        }
+        assertArrayEquals(value, client.getObjectAsBytes(b -> b.bucket("faults").key("hung")).asByteArray());
     }
 
     private static int code(Runnable call) {
