@@ -20,10 +20,11 @@ import minikv.security.ClusterSecret;
  * it sat in the pool, and so that a request whose answer is missing is known to be of unknown
  * outcome rather than failed (see {@link Exchange}).
  *
- * <p>It owns connection reuse (a pool per host, most recently used first), the deadlines, abort,
- * the cluster secret (sent with every request when there is one) and the resend rule: a request
- * held whole that fails on a pooled connection before any answer is sent once more on a new one.
- * A streamed body cannot be sent again, so it always gets a new connection.
+ * <p>It owns connection reuse (a pool per host, most recently used first, and one more for the
+ * connections of {@link #askForLargeBody}), the deadlines, abort, the cluster secret (sent with
+ * every request when there is one) and the resend rule: a request held whole that fails on a
+ * pooled connection before any answer is sent once more on a new one. A streamed body cannot be
+ * sent again, so it always gets a new connection.
  *
  * <p>Blocking, one thread per request in flight: the index's writes already run on its worker
  * threads, and the tools on their own pool.
