@@ -147,7 +147,7 @@ final class Eraser {
      * the unlinked one it was written over), which bounds how long their deletes may take; -1
      * if none is known.
      */
-    private static long largestValue(Record record) {
+    static long largestValue(Record record) {
         long bytes = record.details().size();
         if (record.next() != null) {
             bytes = Math.max(bytes, record.next().details().size());

@@ -67,8 +67,8 @@ public final class IndexCommand implements Callable<Integer> {
     boolean protect;
 
     @Option(names = "--voltimeout", paramLabel = "DURATION", defaultValue = "1s", converter = Durations.class,
-            description = "how long a volume may take to connect or answer a probe or DELETE (a DELETE gets 2s"
-                    + " more per GiB of its value), e.g. 500ms, 2s (default: ${DEFAULT-VALUE})")
+            description = "how long a volume may take to connect or answer a probe or DELETE (a DELETE, and a failed"
+                    + " write's rollback, gets 2s more per GiB of the value), e.g. 500ms, 2s (default: ${DEFAULT-VALUE})")
     Duration volumeTimeout;
 
     @Option(names = "--md5", negatable = true, defaultValue = "true", fallbackValue = "true",

@@ -159,8 +159,7 @@ final class PutHandler extends KeyChangeHandler {
         HeldBack<HttpFailure> held = empty ? null : new HeldBack<>(first, firstLength, large,
                 md5 == null ? HeldBack.Digest.NONE : md5::update, (buffer, offset) -> read(body, buffer, offset));
 
-        Record pending = replace ? old.withNext(Record.live(targets, null), false)
-                : old == null ? Record.pending(targets) : Record.pendingOver(targets, old);
+        Record pending = pending(old, targets, replace, length);
         // Committed before any volume is touched, from the record read above: of two index
         // processes writing the key, one gets 409 here. A new key's needs no sync: a process
         // crash keeps it (startup rolls it back); a machine crash that loses it loses the
@@ -218,6 +217,20 @@ final class PutHandler extends KeyChangeHandler {
             dropLeftover(key, written);
         }
         return live;
+    }
+
+    /**
+     * The record of a write under way: a new key's, one over an unlinked value, or a replace's
+     * next value. It names the size the write's files may reach when the body's {@code length}
+     * is known, so that a rollback's deletes, now, in the background or after a crash, get the
+     * time that size needs ({@link Volumes#deleteDeadline}) rather than plain --voltimeout.
+     */
+    static Record pending(Record old, List<String> targets, boolean replace, long length) {
+        Details expected = length >= 0 ? new Details(length, 0, Map.of()) : Details.UNKNOWN;
+        if (replace) {
+            return old.withNext(Record.live(targets, null).withDetails(expected), false);
+        }
+        return (old == null ? Record.pending(targets) : Record.pendingOver(targets, old)).withDetails(expected);
     }
 
     /** Records the key {@code pending} in place of {@code old}: 403 or 409 if another index process got there first. */
