@@ -117,9 +117,10 @@ public final class Answer implements AutoCloseable {
     }
 
     /**
-     * Reads the body's next bytes into {@code into}, at most its remaining; -1 at its end. A body
-     * framed by its Content-Length goes from the socket straight into a direct buffer, without
-     * the two copies a byte array costs (one in from the JDK's own buffer, one back out to it).
+     * Reads the body's next bytes into {@code into}, at most its remaining; -1 at its end. On a
+     * connection from {@link ClusterHttp#askForLargeBody}, a body goes from the socket straight
+     * into a direct buffer, without the two copies a byte array costs (one in from the JDK's own
+     * buffer, one back out to it).
      */
     public int read(ByteBuffer into) throws IOException {
         return body.read(into);

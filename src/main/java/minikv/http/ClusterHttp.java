@@ -143,7 +143,7 @@ public final class ClusterHttp implements AutoCloseable {
     /**
      * A new connection. One for large bodies is a channel's socket, which {@link Connection.Input}
      * reads into direct buffers; the others are plain sockets, because on JDK 17 a channel's socket
-     * switches to non-blocking and back around every timed read: two more system calls each.
+     * switches to non-blocking and back around every timed read: two more system calls per read.
      */
     Connection connect(String host, boolean largeBody) throws IOException {
         int colon = host.lastIndexOf(':');
