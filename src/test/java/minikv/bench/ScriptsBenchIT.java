@@ -33,7 +33,7 @@ class ScriptsBenchIT {
 
         assertEquals(0, run.exitValue(), table);
         for (String row : new String[] {"fetch missing, wrk", "fetch missing, hey", "fetch present, hey",
-                "thrasher, 3,000 keys", "64 MiB PUT", "index peak RSS", "64 MiB PUT through S3", "64 MiB GET through S3"}) {
+                "thrasher, 2,000 keys", "64 MiB PUT", "index peak RSS", "64 MiB PUT through S3", "64 MiB GET through S3"}) {
             assertTrue(table.lines().anyMatch(l -> l.startsWith(row) && l.matches(".*(PASS|FAIL)$")),
                     "no result row for " + row + ":\n" + table);
         }
