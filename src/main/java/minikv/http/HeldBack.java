@@ -59,6 +59,10 @@ public final class HeldBack<E extends Exception> {
         if (firstLength < 1) {
             throw new IllegalArgumentException("an empty body has no last byte to hold back");
         }
+        if (first.length < 2) {
+            // The byte held back takes the buffer's first place: the rest is where the next read goes.
+            throw new IllegalArgumentException("a buffer of at least 2 bytes is needed, not " + first.length);
+        }
         this.buffers = twoBuffers ? new byte[][] {first, new byte[first.length]} : new byte[][] {first};
         this.digested = new CompletableFuture<?>[] {digest.update(first, 0, firstLength), Digest.DONE};
         this.digest = digest;

@@ -145,7 +145,10 @@ final class PutHandler extends KeyChangeHandler {
         }
         volumes.requireRoom(targets, length);
 
-        byte[] first = new byte[BUFFER_BYTES];
+        // A small value gets a buffer its size, and one byte more so that the first read also
+        // meets the body's end: 256 KiB zeroed for every small PUT was 1.5% of the index's CPU
+        // in the thrasher.
+        byte[] first = new byte[length < 0 ? BUFFER_BYTES : (int) Math.min(length + 1, BUFFER_BYTES)];
         int firstLength = read(body, first, 0);
         boolean empty = firstLength < 0;
         if (empty && value.rules() != Rules.S3) {

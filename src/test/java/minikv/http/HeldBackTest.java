@@ -72,6 +72,29 @@ class HeldBackTest {
         assertEquals(value.length, sending.get(5, TimeUnit.SECONDS));
     }
 
+    /** As the index's PUT sizes the buffer of a small value: its length and one byte more. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 7})
+    void aBufferOneByteLongerThanTheBodyCarriesItWhole(int length) throws IOException {
+        byte[] value = new byte[length];
+        new Random(length).nextBytes(value);
+        InputStream in = new ByteArrayInputStream(value);
+        byte[] first = new byte[length + 1];
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        HeldBack<IOException> body = new HeldBack<>(first, HeldBack.fill(in, first, 0), false, HeldBack.Digest.NONE,
+                (b, offset) -> HeldBack.fill(in, b, offset));
+
+        assertEquals(length, body.sendAllButLast(sent::write));
+        body.sendLast(sent::write);
+        assertArrayEquals(value, sent.toByteArray());
+    }
+
+    @Test
+    void aOneByteBufferIsRefusedForItLeavesNoRoomBesideTheByteHeldBack() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new HeldBack<IOException>(new byte[1], 1, false, HeldBack.Digest.NONE, (b, o) -> -1));
+    }
+
     @Test
     void anEmptyBodyHasNoByteToHoldAndTheLastMustWaitForTheEnd() {
         assertThrows(IllegalArgumentException.class,
