@@ -12,7 +12,9 @@ import java.util.Map;
  * \r\n} until a chunk of size 0, then trailer lines ({@code name:value\r\n}) and an empty line.
  * Hands on the data alone. When signed, each chunk's signature is checked at the chunk's end
  * against the one before it (the first against the request's), and the trailer's, if any,
- * against the last chunk's: a chunk that fails stops the body with {@link BodyRejected}.
+ * against the last chunk's: a chunk that fails stops the body with {@link BodyRejected}. So
+ * does a body whose chunks add up to more or less than its x-amz-decoded-content-length: the
+ * index tells the volumes that length, and stores exactly that many bytes.
  */
 final class AwsChunkedInput extends BlockInput {
 
@@ -28,10 +30,15 @@ final class AwsChunkedInput extends BlockInput {
     private String chunkSignature;
     private MessageDigest chunkDigest;
     private long leftInChunk;
+    /** x-amz-decoded-content-length, or -1 when not given. */
+    private final long declared;
+    /** The sizes of the chunks so far. */
+    private long decoded;
     private boolean ended;
 
-    AwsChunkedInput(InputStream raw, SigV4.Verified auth, boolean trailer) {
+    AwsChunkedInput(InputStream raw, SigV4.Verified auth, boolean trailer, long declared) {
         this.raw = raw;
+        this.declared = declared;
         this.auth = auth;
         this.trailer = trailer;
         this.previousSignature = auth == null ? null : auth.signature();
@@ -87,6 +94,15 @@ final class AwsChunkedInput extends BlockInput {
         }
         if (leftInChunk < 0) {
             throw malformed("a chunk size is negative");
+        }
+        decoded += leftInChunk;
+        if (declared >= 0 && decoded > declared) {
+            throw new BodyRejected(S3Error.badRequest("InvalidRequest", "aws-chunked body: its chunks hold more than"
+                    + " its x-amz-decoded-content-length of " + declared + " bytes"));
+        }
+        if (leftInChunk == 0 && declared >= 0 && decoded < declared) {
+            throw malformed("its chunks hold " + decoded + " bytes, fewer than its x-amz-decoded-content-length of "
+                    + declared);
         }
         if (leftInChunk == 0) {
             endChunk(); // the last chunk is signed as well

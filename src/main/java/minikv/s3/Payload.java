@@ -63,9 +63,9 @@ public final class Payload {
         AwsChunkedInput chunks = null;
         switch (hash) {
             case SigV4.UNSIGNED_PAYLOAD -> body = raw;
-            case SIGNED_CHUNKS -> body = chunks = new AwsChunkedInput(raw, auth, false);
-            case SIGNED_CHUNKS_TRAILER -> body = chunks = new AwsChunkedInput(raw, auth, true);
-            case UNSIGNED_TRAILER -> body = chunks = new AwsChunkedInput(raw, null, true);
+            case SIGNED_CHUNKS -> body = chunks = new AwsChunkedInput(raw, auth, false, declaredLength(headers));
+            case SIGNED_CHUNKS_TRAILER -> body = chunks = new AwsChunkedInput(raw, auth, true, declaredLength(headers));
+            case UNSIGNED_TRAILER -> body = chunks = new AwsChunkedInput(raw, null, true, declaredLength(headers));
             default -> {
                 if (hash.startsWith("STREAMING-")) {
                     throw S3Error.badRequest("InvalidArgument", "x-amz-content-sha256 " + hash + " is not supported");
@@ -95,6 +95,15 @@ public final class Payload {
             }
         }
         return checks.isEmpty() ? body : new CheckedInput(body, checks);
+    }
+
+    /** x-amz-decoded-content-length, or -1 when absent or not a length (a write refuses it, see {@link #length}). */
+    private static long declaredLength(SigV4.Headers headers) {
+        try {
+            return Math.max(-1, Long.parseLong(String.valueOf(headers.first("x-amz-decoded-content-length")).strip()));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** Feeds each check as the body passes, and runs them all before reporting its end. */

@@ -130,6 +130,26 @@ class SigV4Test {
         assertEquals("BadDigest", assertThrows(BodyRejected.class, () -> readBody(signed, changed)).error().code());
     }
 
+    /** The index tells the volumes the decoded length: a body of any other length must not pass as that value. */
+    @Test
+    void chunksThatAddUpToMoreOrLessThanTheDecodedLengthAreRefused() throws Exception {
+        SignedRequest signed = sign("/bucket/key", NOW, BODY, s -> s.putProperty(AwsV4HttpSigner.CHUNK_ENCODING_ENABLED, true));
+        byte[] encoded = encoded(signed);
+        SigV4.Verified auth = verify(signed);
+        SigV4.Headers sent = headers(signed.request());
+        for (long declared : new long[] {BODY.length + 1, BODY.length - 1, 0}) {
+            SigV4.Headers headers = name -> name.equals("x-amz-decoded-content-length")
+                    ? List.of(Long.toString(declared)) : sent.all(name);
+            BodyRejected rejected = assertThrows(BodyRejected.class, () -> {
+                try (InputStream body = Payload.open(new ByteArrayInputStream(encoded), auth, headers)) {
+                    body.readAllBytes();
+                }
+            });
+            assertEquals(declared > BODY.length ? "IncompleteBody" : "InvalidRequest", rejected.error().code(),
+                    declared + " declared: " + rejected.getMessage());
+        }
+    }
+
     @Test
     void aContentMd5ThatDoesNotMatchIsABadDigest() throws Exception {
         String wrongMd5 = java.util.Base64.getEncoder().encodeToString(new byte[16]);

@@ -161,6 +161,45 @@ class S3ClientsIT {
         }
     }
 
+    /**
+     * curl signs a request whose aws-chunked body says one length in x-amz-decoded-content-length
+     * and holds another: what a broken client sends. Before, a body shorter than it said was
+     * stored padded with zero bytes, and answered 200.
+     */
+    @Test
+    void anAwsChunkedBodyOfAnotherLengthThanItSaysIsRefusedAndChangesNothing() throws IOException {
+        assumeTrue(Command.exists("curl"), "no curl here");
+        assertTrue(curl("PUT", "/curlchunks", "UNSIGNED-PAYLOAD", null, null).endsWith("200"));
+        Path before = dir.resolve("before.txt");
+        Files.writeString(before, "the value before");
+        assertTrue(curl("PUT", "/curlchunks/kept", "UNSIGNED-PAYLOAD", null, before).endsWith("200"));
+        Path chunks = dir.resolve("chunks");
+        Files.writeString(chunks, "5\r\nhello\r\n0\r\n\r\n"); // 5 bytes of value
+        for (String key : List.of("/curlchunks/kept", "/curlchunks/new")) {
+            String shorter = curl("PUT", key, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "9", chunks);
+            assertTrue(shorter.contains("<Code>IncompleteBody</Code>") && shorter.endsWith("400"), shorter);
+            String longer = curl("PUT", key, "STREAMING-UNSIGNED-PAYLOAD-TRAILER", "2", chunks);
+            assertTrue(longer.contains("<Code>InvalidRequest</Code>") && longer.endsWith("400"), longer);
+        }
+        assertEquals("the value before200", curl("GET", "/curlchunks/kept", "UNSIGNED-PAYLOAD", null, null));
+        assertTrue(curl("GET", "/curlchunks/new", "UNSIGNED-PAYLOAD", null, null).endsWith("404"));
+    }
+
+    /** The answer's body, then its status. */
+    private static String curl(String method, String path, String payloadHash, String decodedLength, Path body) {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-X", method, "--aws-sigv4", "aws:amz:us-east-1:s3",
+                "--user", S3Endpoint.ACCESS_KEY + ":" + S3Endpoint.SECRET_KEY, "-H", "x-amz-content-sha256: " + payloadHash,
+                "-w", "%{http_code}"));
+        if (decodedLength != null) {
+            command.addAll(List.of("-H", "Content-Encoding: aws-chunked", "-H", "x-amz-decoded-content-length: " + decodedLength));
+        }
+        if (body != null) {
+            command.addAll(List.of("--data-binary", "@" + body));
+        }
+        command.add(s3.url() + path);
+        return Command.run(dir, Map.of(), PATIENCE, command).ok();
+    }
+
     private static String run(Map<String, String> env, String... command) {
         return Command.run(dir, env, PATIENCE, List.of(command)).ok();
     }
