@@ -39,14 +39,9 @@ public final class Payload {
         if (!chunked(auth)) {
             return contentLength;
         }
-        String decoded = headers.first("x-amz-decoded-content-length");
-        try {
-            long length = Long.parseLong(decoded == null ? "" : decoded.strip());
-            if (length >= 0) {
-                return length;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
+        long length = declaredLength(headers);
+        if (length >= 0) {
+            return length;
         }
         throw new S3Error(411, "MissingContentLength", "an aws-chunked body needs x-amz-decoded-content-length");
     }
