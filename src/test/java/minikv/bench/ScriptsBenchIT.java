@@ -48,6 +48,8 @@ class ScriptsBenchIT {
                 "no S3 small GET row:\n" + table);
         assertTrue(table.lines().anyMatch(l -> l.matches("  bound for any index \\(cycles/s\\) +- +[0-9,]+ \\(.*")),
                 "no thrasher bound:\n" + table);
+        assertTrue(table.lines().anyMatch(l -> l.matches("  index CPU per cycle \\(us\\) +[1-9][0-9,]* +[1-9][0-9,]* \\(nginx fan-out.*(PASS|FAIL)$")),
+                "no index CPU row beside nginx as a fan-out index:\n" + table);
         assertTrue(table.lines().anyMatch(l -> l.matches("thrasher CPU per cycle \\(us\\): index [1-9][0-9]*, volumes [1-9].*")),
                 "no thrasher CPU breakdown:\n" + table);
     }
