@@ -22,7 +22,12 @@ public final class Placement {
     /** Longest base64 name a volume's file system takes (one path component on ext4/xfs). */
     public static final int MAX_NAME_BYTES = 255;
 
+    /** Copied for each digest: a clone is cheaper than MessageDigest.getInstance's provider lookup. */
+    private static final MessageDigest MD5 = newMd5();
+
     private final List<String> volumes;
+    /** Each volume's name in UTF-8, as it is hashed with a key. */
+    private final List<byte[]> volumeNames;
     private final int replicas;
     private final int subvolumes;
 
@@ -46,6 +51,7 @@ public final class Placement {
             throw new IllegalArgumentException("a volume is listed twice: " + String.join(", ", volumes));
         }
         this.volumes = List.copyOf(volumes);
+        this.volumeNames = this.volumes.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toList();
         this.replicas = replicas;
         this.subvolumes = subvolumes;
     }
@@ -144,11 +150,11 @@ public final class Placement {
 
     private List<Scored> rank(byte[] key) {
         List<Scored> scored = new ArrayList<>(volumes.size());
-        for (String v : volumes) {
-            MessageDigest md = md5Digest();
+        MessageDigest md = md5Digest();
+        for (int i = 0; i < volumes.size(); i++) {
             md.update(key);
-            md.update(v.getBytes(StandardCharsets.UTF_8));
-            scored.add(new Scored(v, md.digest()));
+            md.update(volumeNames.get(i));
+            scored.add(new Scored(volumes.get(i), md.digest())); // digest() also resets md
         }
         // List.sort is stable, like Go's sort.Stable in minikeyvalue.
         scored.sort(Comparator.comparing((Scored s) -> s.score, Arrays::compareUnsigned).reversed());
@@ -161,7 +167,16 @@ public final class Placement {
         return md5Digest().digest(data);
     }
 
+    /** A fresh MD5 digest; Placement takes two on every GET (the path, the ranking). */
     public static MessageDigest md5Digest() {
+        try {
+            return (MessageDigest) MD5.clone();
+        } catch (CloneNotSupportedException e) {
+            return newMd5(); // a provider whose MD5 cannot be copied
+        }
+    }
+
+    private static MessageDigest newMd5() {
         try {
             return MessageDigest.getInstance("MD5");
         } catch (NoSuchAlgorithmException e) {
