@@ -7,7 +7,8 @@ import minikv.store.Record;
 /**
  * DELETE /key: removes the value and every replica (204), or says which volume is in the way
  * (503/502) and leaves the key DELETING (absent to readers), for the background settling to
- * finish once the volume is back, or a retry before it. Runs on a worker.
+ * finish once the volume is back, or a retry before it. The copy of the S3 headers of a key S3
+ * wrote goes too (see {@link S3HeadersCopies}). Runs on a worker.
  * With --protect, only an unlinked key may be deleted.
  */
 final class DeleteHandler extends KeyChangeHandler {
@@ -15,12 +16,14 @@ final class DeleteHandler extends KeyChangeHandler {
     private final IndexStore store;
     private final Eraser eraser;
     private final boolean protect;
+    private final S3HeadersCopies headersCopies;
 
-    DeleteHandler(IndexStore store, Eraser eraser, KeyClaims claims, boolean protect) {
+    DeleteHandler(IndexStore store, Eraser eraser, KeyClaims claims, boolean protect, S3HeadersCopies headersCopies) {
         super(claims);
         this.store = store;
         this.eraser = eraser;
         this.protect = protect;
+        this.headersCopies = headersCopies;
     }
 
     @Override
@@ -33,6 +36,7 @@ final class DeleteHandler extends KeyChangeHandler {
             throw new HttpFailure(403, "--protect is on: UNLINK " + key + " before deleting it");
         }
         eraser.erase(key, record);
+        headersCopies.dropAfterDelete(key); // a key S3 wrote with headers has their copy on the volumes
         return 204;
     }
 }

@@ -134,7 +134,8 @@ public final class IndexServer implements AutoCloseable {
         ReplicaRenames replicaRenames = new ReplicaRenames(volumes, knownDown);
         PutHandler put = new PutHandler(store, placement, volumes, eraser, settler, claims, replicaRenames,
                 config.md5(), ops.rollbacks());
-        KeyedHandler delete = new DeleteHandler(store, eraser, claims, config.protect());
+        S3HeadersCopies headersCopies = new S3HeadersCopies(store, claims, put, eraser);
+        KeyedHandler delete = new DeleteHandler(store, eraser, claims, config.protect(), headersCopies);
         MethodRouter router = new MethodRouter()
                 .on("GET", new KeyHandler(get))
                 .on("HEAD", new KeyHandler(get))
@@ -155,7 +156,8 @@ public final class IndexServer implements AutoCloseable {
         if (config.s3().isPresent()) {
             S3Config s3 = config.s3().get();
             S3Buckets buckets = new S3Buckets(store, claims, put, eraser);
-            S3Objects objects = new S3Objects(store, claims, put, eraser, volumes, buckets, config.volumeTimeout());
+            S3Objects objects = new S3Objects(store, claims, put, eraser, headersCopies, volumes, buckets,
+                    config.volumeTimeout());
             S3Copy copy = new S3Copy(store, claims, objects, buckets);
             S3Multipart multipart = new S3Multipart(store, claims, put, eraser, objects, buckets, copy);
             this.uploadSweeper = new S3UploadSweeper(multipart, s3.uploadMaxAge());

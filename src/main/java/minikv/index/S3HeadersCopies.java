@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * fails (logged). Until the object's next write a rebuild would then miss its headers, and
  * nothing worse, because a copy names the md5 of its value and a rebuild attaches it to that
  * value only (the one case it could still match: the same bytes written again without headers,
- * whose old copy failed to go). An object without stored headers has no copy; its old copy goes.
+ * whose old copy failed to go). An object without stored headers has no copy; its old copy goes,
+ * as it does when the object is deleted, through S3 or minikv's own DELETE.
  */
 final class S3HeadersCopies {
 
@@ -58,6 +59,21 @@ final class S3HeadersCopies {
         } catch (S3Error | HttpFailure | RuntimeException e) {
             log.warn("the copy of the headers of {} on the volumes could not be made to match its record: a rebuild"
                     + " before the object's next write would not give back its current headers ({})", object, e.getMessage());
+        }
+    }
+
+    /**
+     * After minikv's own DELETE of {@code object}, which the caller has erased: its copy goes
+     * too, or a later write of the same bytes without headers would get the old headers back
+     * from a rebuild. The DELETE is done whatever comes of this: a copy a volume keeps from
+     * erasing is settled in the background, and any other failure is logged.
+     */
+    void dropAfterDelete(Key object) {
+        try {
+            drop(object);
+        } catch (S3Error | HttpFailure | RuntimeException e) {
+            log.warn("{} is deleted, but the copy of its S3 headers on the volumes could not be erased yet ({})", object,
+                    e.getMessage());
         }
     }
 

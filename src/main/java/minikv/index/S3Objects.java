@@ -54,8 +54,8 @@ final class S3Objects {
     private final java.time.Duration volumeTimeout;
     private final S3HeadersCopies headersCopies;
 
-    S3Objects(IndexStore store, KeyClaims claims, PutHandler put, Eraser eraser, Volumes volumes, S3Buckets buckets,
-            java.time.Duration volumeTimeout) {
+    S3Objects(IndexStore store, KeyClaims claims, PutHandler put, Eraser eraser, S3HeadersCopies headersCopies,
+            Volumes volumes, S3Buckets buckets, java.time.Duration volumeTimeout) {
         this.store = store;
         this.claims = claims;
         this.put = put;
@@ -63,7 +63,7 @@ final class S3Objects {
         this.volumes = volumes;
         this.buckets = buckets;
         this.volumeTimeout = volumeTimeout;
-        this.headersCopies = new S3HeadersCopies(store, claims, put, eraser);
+        this.headersCopies = headersCopies;
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import minikv.cluster.HeadersCopy;
 import minikv.testing.Cluster;
 import minikv.testing.Http;
 import minikv.testing.S3Cluster;
@@ -100,6 +101,14 @@ class S3SdkIT {
         assertEquals(value.length, head.contentLength());
         assertTrue(Duration.between(head.lastModified(), java.time.Instant.now()).abs().toMinutes() < 5);
         assertArrayEquals(value, cluster.read("/objects/dir/hello.txt"), "the same value through the native API");
+
+        // minikv's own DELETE takes the copy of the object's headers on the volumes with it.
+        String copy = new String(HeadersCopy.keyOf("/objects/dir/hello.txt".getBytes(StandardCharsets.UTF_8)),
+                StandardCharsets.UTF_8);
+        assertEquals(2, cluster.replicaFiles(copy).size(), "the headers' copy, on both replicas");
+        assertEquals(204, Http.delete(cluster.keyUrl("/objects/dir/hello.txt")).statusCode());
+        assertEquals(404, status(() -> client.headObject(b -> b.bucket("objects").key("dir/hello.txt"))));
+        assertEquals(List.of(), cluster.replicaFiles(copy), "a rebuild would find no headers to give a value written there later");
     }
 
     @Test
