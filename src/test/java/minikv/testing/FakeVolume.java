@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class FakeVolume implements AutoCloseable {
 
     private final ServerSocket server;
+    private final Thread acceptor;
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     /** Every body a PUT stored, by path, in order. */
     private final Map<String, List<byte[]>> stored = new ConcurrentHashMap<>();
@@ -47,7 +48,7 @@ public final class FakeVolume implements AutoCloseable {
 
     private FakeVolume() throws IOException {
         server = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(this::accept, "fake-volume-" + server.getLocalPort());
+        acceptor = new Thread(this::accept, "fake-volume-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -174,10 +175,20 @@ public final class FakeVolume implements AutoCloseable {
         return requests;
     }
 
+    /**
+     * Stops listening, and returns only once the port refuses connections. A thread blocked in
+     * accept() keeps the listening socket alive until it returns, so a connection made just
+     * after server.close() could still be accepted, and served: a volume "down" answered.
+     */
     @Override
     public void close() throws IOException {
         resume();
         server.close();
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         for (Socket s : open) {
             s.close();
         }
@@ -187,6 +198,10 @@ public final class FakeVolume implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket socket = server.accept();
+                if (server.isClosed()) {
+                    socket.close(); // made as the server closed
+                    return;
+                }
                 open.add(socket);
                 Thread t = new Thread(() -> serve(socket), "fake-volume-connection");
                 t.setDaemon(true);
