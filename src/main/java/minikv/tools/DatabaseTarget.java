@@ -101,6 +101,11 @@ final class DatabaseTarget implements Target {
         return record != null && record.state() == Record.State.LIVE ? record.locations() : List.of();
     }
 
+    @Override
+    public boolean hasRecord(byte[] key) {
+        return store.get(key) != null;
+    }
+
     /** Marks the key DELETING (durably, before any replica goes), then finishes the delete as a repair does. */
     @Override
     public KeyReport erase(byte[] key) {

@@ -3,6 +3,7 @@ package minikv.tools;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import minikv.cluster.HeadersCopy;
 import minikv.cluster.ReplicaName;
@@ -50,7 +51,7 @@ final class HeadersRestore {
     }
 
     private void restoreOne(IndexStore store, VolumeClient client, byte[] copyKey, Record copyRecord, Progress progress) {
-        HeadersCopy.Parsed copy = read(client, copyKey, copyRecord);
+        HeadersCopy.Parsed copy = read(client, copyKey, copyRecord.locations(), copyRecord.md5Hex());
         if (copy == null) {
             unreadable.incrementAndGet();
             progress.println("look at " + new String(copyKey, java.nio.charset.StandardCharsets.UTF_8)
@@ -68,13 +69,16 @@ final class HeadersRestore {
         progress.add(1);
     }
 
-    /** The copy from the first replica that holds one whose md5 is the record's (if known). */
-    private static HeadersCopy.Parsed read(VolumeClient client, byte[] copyKey, Record record) {
-        for (String location : record.locations()) {
+    /**
+     * The copy from the first of its replicas at {@code locations} that holds one whose md5 is
+     * {@code md5Hex} (null: any); null if none.
+     */
+    static HeadersCopy.Parsed read(VolumeClient client, byte[] copyKey, List<String> locations, String md5Hex) {
+        for (String location : locations) {
             try {
                 byte[] bytes = client.bytes(ReplicaName.url(location, copyKey, false), MAX_COPY_BYTES);
-                if (bytes == null || record.md5Hex() != null
-                        && !record.md5Hex().equals(HexFormat.of().formatHex(Placement.md5Digest().digest(bytes)))) {
+                if (bytes == null || md5Hex != null
+                        && !md5Hex.equals(HexFormat.of().formatHex(Placement.md5Digest().digest(bytes)))) {
                     continue;
                 }
                 HeadersCopy.Parsed copy = HeadersCopy.decode(bytes);

@@ -160,6 +160,17 @@ final class IndexTarget implements Target {
     }
 
     @Override
+    public boolean hasRecord(byte[] key) throws IOException {
+        try (Answer head = ask("HEAD", encode(key, true))) {
+            if (head.status() != 404) {
+                return true; // live (302), or unknown (a 503 when its volumes are down)
+            }
+        }
+        String text = new String(key, StandardCharsets.UTF_8);
+        return list(Record.State.UNLINKED, text, 1).keys.contains(text);
+    }
+
+    @Override
     public KeyReport erase(byte[] key) {
         try (Answer answer = ask("DELETE", encode(key, true))) {
             return switch (answer.status()) {

@@ -165,6 +165,33 @@ final class KeyRun {
         return tally;
     }
 
+    /** Whether a key is still to be erased when the erasing comes to it. */
+    @FunctionalInterface
+    interface StillTo {
+        boolean test(byte[] key) throws IOException;
+    }
+
+    /**
+     * Erases {@code keys} one at a time under the progress line {@code step}, each only if
+     * {@code stillTo} says so when it comes to it (the walk that named them may have passed a
+     * write since), and prints the tally after {@code what}; true if some could not be erased.
+     */
+    static boolean eraseEach(Target target, List<byte[]> keys, StillTo stillTo, String step, String what,
+            String keptBecause) throws IOException {
+        if (keys.isEmpty()) {
+            return false;
+        }
+        Tally tally = new Tally();
+        try (Progress progress = Progress.start(step, "keys")) {
+            progress.total(keys.size());
+            for (byte[] key : keys) {
+                record(progress, tally, key, stillTo.test(key) ? target.erase(key) : KeyReport.ok(keptBecause));
+            }
+        }
+        System.out.println("verify: " + what + ": " + tally.summary());
+        return tally.problems();
+    }
+
     /** Counts a report, and prints it if it is worth a look. */
     static void record(Progress progress, Tally tally, byte[] key, KeyReport report) {
         tally.add(report.kind());

@@ -77,6 +77,12 @@ interface Target extends AutoCloseable {
     /** The locations of a live key's replicas; empty if it has none. */
     List<String> locations(byte[] key) throws IOException;
 
+    /**
+     * Whether {@code key} has a record, live or unlinked (offline: or with a change under way;
+     * online a key whose write has not finished looks absent). Any doubt answers true.
+     */
+    boolean hasRecord(byte[] key) throws IOException;
+
     /** Deletes a live key and its replicas, as a DELETE does. */
     KeyReport erase(byte[] key);
 

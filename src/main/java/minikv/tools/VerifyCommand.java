@@ -47,7 +47,8 @@ import picocli.CommandLine.Option;
             "with the size most replicas have, by HEAD). Names each damaged key.",
             "--repair copies a good replica over missing or bad ones, rolls back unfinished",
             "writes, finishes unfinished deletes, removes files that no record points to",
-            "(crawling the volumes), and removes abandoned S3 multipart uploads.",
+            "(crawling the volumes), and removes abandoned S3 multipart uploads and the copies",
+            "of S3 headers whose object is gone.",
             "With --db the index must be stopped; with --index it keeps serving meanwhile.",
             "A verify stopped midway (killed, a listing failed) resumes after the last key it",
             "finished when run again with the same arguments; --repair starts from the first key.",
@@ -87,6 +88,7 @@ public final class VerifyCommand implements Callable<Integer> {
         try (Target target = Target.open(where, client, placement)) {
             boolean problems = unsettled(target);
             List<byte[]> uploadKeys = Collections.synchronizedList(new ArrayList<>());
+            List<byte[]> copyKeys = Collections.synchronizedList(new ArrayList<>());
             WalkCheckpoint checkpoint = repair ? WalkCheckpoint.none() : WalkCheckpoint.open("verify", settings());
             if (checkpoint.resuming()) {
                 KeyRun.Tally before = checkpoint.before().tally();
@@ -98,6 +100,9 @@ public final class VerifyCommand implements Callable<Integer> {
                 if (repair && AbandonedUploads.isUploadKey(key) && uploadKeys.size() < MAX_CANDIDATES) {
                     uploadKeys.add(key);
                 }
+                if (repair && OrphanHeaderCopies.isCopyKey(key) && copyKeys.size() < MAX_CANDIDATES) {
+                    copyKeys.add(key);
+                }
                 return repair ? target.repair(key, fast) : target.verify(key, record, fast);
             });
             System.out.println((repair ? "repair: " : "verify: ") + tally.summary());
@@ -105,6 +110,7 @@ public final class VerifyCommand implements Callable<Integer> {
             if (repair) {
                 problems |= sweep(target, client);
                 problems |= abandonedUploads(target, client, uploadKeys);
+                problems |= OrphanHeaderCopies.remove(target, client, copyKeys);
             }
             if (problems) {
                 System.out.println(repair ? "verify: NOT DONE: some keys could not be repaired (named above)"
@@ -154,20 +160,9 @@ public final class VerifyCommand implements Callable<Integer> {
     private boolean abandonedUploads(Target target, VolumeClient client, List<byte[]> keys) throws IOException {
         long before = System.currentTimeMillis() - s3UploadMaxAge.toMillis();
         List<byte[]> erase = AbandonedUploads.toErase(keys, key -> begunAt(target, client, key), before);
-        if (erase.isEmpty()) {
-            return false;
-        }
-        KeyRun.Tally tally = new KeyRun.Tally();
-        try (Progress progress = Progress.start("removing abandoned multipart uploads", "keys")) {
-            progress.total(erase.size());
-            for (byte[] key : erase) {
-                long begun = begunAt(target, client, AbandonedUploads.uploadOf(key)); // 0: the upload is gone
-                KeyRun.record(progress, tally, key, begun < before ? target.erase(key)
-                        : KeyReport.ok("its upload is there (again)"));
-            }
-        }
-        System.out.println("verify: abandoned multipart uploads: " + tally.summary());
-        return tally.problems();
+        // A part's upload that is gone was begun at 0.
+        return KeyRun.eraseEach(target, erase, key -> begunAt(target, client, AbandonedUploads.uploadOf(key)) < before,
+                "removing abandoned multipart uploads", "abandoned multipart uploads", "its upload is there (again)");
     }
 
     /** When an upload's files were written (epoch ms), or 0 if it has none that answer. */
