@@ -162,7 +162,7 @@ public final class IndexServer implements AutoCloseable {
             S3Multipart multipart = new S3Multipart(store, claims, put, eraser, objects, buckets, copy);
             this.uploadSweeper = new S3UploadSweeper(multipart, s3.uploadMaxAge());
             S3Front s3Front = new S3Front(new SigV4(s3.credentials(), Clock.systemUTC()), s3.domain(), buckets, objects,
-                    new S3Listing(store, buckets, objects), multipart, copy);
+                    new S3Listing(store, buckets, objects), multipart, new S3UploadListing(store, buckets), copy);
             this.s3InFlight = new GracefulShutdownHandler(ops.observe(bodyReading(s3Front, config.writeTimeout()),
                     new WrittenVolumes(placement)));
             builder.addHttpListener(s3.port(), config.bind(), s3InFlight);

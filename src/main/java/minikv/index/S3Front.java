@@ -31,11 +31,13 @@ final class S3Front implements HttpHandler {
     private final S3Objects objects;
     private final S3Listing listing;
     private final S3Multipart multipart;
+    private final S3UploadListing uploads;
     private final S3Copy copy;
 
     S3Front(SigV4 sigV4, String domain, S3Buckets buckets, S3Objects objects, S3Listing listing, S3Multipart multipart,
-            S3Copy copy) {
+            S3UploadListing uploads, S3Copy copy) {
         this.multipart = multipart;
+        this.uploads = uploads;
         this.copy = copy;
         this.sigV4 = sigV4;
         this.domain = domain;
@@ -118,7 +120,7 @@ final class S3Front implements HttpHandler {
                 } else if (request.has("versioning")) {
                     buckets.versioning(request);
                 } else if (request.has("uploads")) {
-                    multipart.listUploads(request);
+                    uploads.answer(request);
                 } else if (request.has("versions")) {
                     listing.versions(request);
                 } else {

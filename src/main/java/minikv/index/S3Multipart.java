@@ -32,7 +32,7 @@ final class S3Multipart {
 
     static final String NAMESPACE = minikv.cluster.AbandonedUploads.PREFIX;
     /** The record header that names an upload's object. */
-    private static final String OBJECT_KEY = "x-minikv-upload-key";
+    static final String OBJECT_KEY = "x-minikv-upload-key";
     /** The record header of a multipart object's ETag (the md5 of its parts' md5s, then -N). */
     static final String ETAG = "x-minikv-etag";
     /** Recorded with a completed object: the upload it was made from (see {@link #completedAlready}). */
@@ -130,31 +130,6 @@ final class S3Multipart {
                     .element("ETag", S3Objects.quoted(p.record.md5Hex())).element("Size", p.record.details().size()).close("Part");
         }
         S3Answers.xml(request.exchange(), 200, xml.end("ListPartsResult"));
-    }
-
-    /** ListMultipartUploads of a bucket (at most 1,000: minikv does not page them yet). */
-    void listUploads(S3Request request) throws S3Error {
-        String bucket = request.address().bucket();
-        buckets.require(bucket);
-        byte[] prefix = (NAMESPACE + bucket + "/").getBytes(StandardCharsets.UTF_8);
-        S3Xml xml = new S3Xml("ListMultipartUploadsResult").element("Bucket", bucket).element("KeyMarker", "")
-                .element("UploadIdMarker", "").element("MaxUploads", 1000).element("IsTruncated", false);
-        int[] count = {0};
-        try (IndexStore.Snapshot snapshot = store.snapshot()) {
-            snapshot.scanRecords(prefix, prefix, Record.State.LIVE, (key, record) -> {
-                String id = new String(key, prefix.length, key.length - prefix.length, StandardCharsets.UTF_8);
-                if (id.indexOf('/') < 0 && record.details().headers().containsKey(OBJECT_KEY)) {
-                    String user = request.auth().accessKeyId();
-                    xml.open("Upload").element("Key", record.details().headers().get(OBJECT_KEY)).element("UploadId", id)
-                            .open("Initiator").element("ID", user).element("DisplayName", user).close("Initiator")
-                            .open("Owner").element("ID", user).element("DisplayName", user).close("Owner")
-                            .element("Initiated", S3Time.iso(record.details().modifiedMillis()))
-                            .element("StorageClass", "STANDARD").close("Upload");
-                }
-                return ++count[0] < 1000;
-            });
-        }
-        S3Answers.xml(request.exchange(), 200, xml.end("ListMultipartUploadsResult"));
     }
 
     /** AbortMultipartUpload: its parts go, then the upload. */

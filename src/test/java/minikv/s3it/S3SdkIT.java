@@ -34,7 +34,9 @@ import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListMultipartUploadsResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -263,6 +265,38 @@ class S3SdkIT {
         assertEquals("NoSuchUpload", code(() -> client.completeMultipartUpload(b -> b.bucket("multi").key("copy")
                 .uploadId(id).multipartUpload(m -> m.parts(done)))), "a copy was made by no upload");
         assertArrayEquals(value, client.getObjectAsBytes(b -> b.bucket("multi").key("big")).asByteArray());
+    }
+
+    @Test
+    void uploadsUnderWayAreListedInKeyOrderAPageAtATime() {
+        client.createBucket(b -> b.bucket("uploads-paged"));
+        List<String> keys = List.of("b", "a", "c/d", "a", "c/e");
+        List<MultipartUpload> begun = new ArrayList<>();
+        for (String key : keys) {
+            String id = client.createMultipartUpload(b -> b.bucket("uploads-paged").key(key)).uploadId();
+            begun.add(MultipartUpload.builder().key(key).uploadId(id).build());
+        }
+        // Parts are kept beside their upload: they must not take its place in a page.
+        for (int part = 1; part <= 3; part++) {
+            int number = part;
+            client.uploadPart(b -> b.bucket("uploads-paged").key("a").uploadId(begun.get(1).uploadId()).partNumber(number),
+                    RequestBody.fromString("part"));
+        }
+        List<String> expected = begun.stream().sorted(java.util.Comparator.comparing(MultipartUpload::key)
+                .thenComparing(MultipartUpload::uploadId)).map(u -> u.key() + " " + u.uploadId()).toList();
+
+        ListMultipartUploadsResponse first = client.listMultipartUploads(b -> b.bucket("uploads-paged").maxUploads(2));
+        assertTrue(first.isTruncated());
+        assertEquals(expected.subList(0, 2), first.uploads().stream().map(u -> u.key() + " " + u.uploadId()).toList());
+        assertEquals(expected, client.listMultipartUploadsPaginator(b -> b.bucket("uploads-paged").maxUploads(2)).uploads()
+                .stream().map(u -> u.key() + " " + u.uploadId()).toList(), "every page, as the SDK follows the markers");
+        assertEquals(expected.subList(3, 5), client.listMultipartUploads(b -> b.bucket("uploads-paged").prefix("c/")).uploads()
+                .stream().map(u -> u.key() + " " + u.uploadId()).toList());
+        assertEquals("NotImplemented", code(() -> client.listMultipartUploads(b -> b.bucket("uploads-paged").delimiter("/"))),
+                "a delimiter is refused, not ignored");
+        for (MultipartUpload upload : begun) {
+            client.abortMultipartUpload(b -> b.bucket("uploads-paged").key(upload.key()).uploadId(upload.uploadId()));
+        }
     }
 
     @Test
