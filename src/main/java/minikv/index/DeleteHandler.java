@@ -36,7 +36,11 @@ final class DeleteHandler extends KeyChangeHandler {
             throw new HttpFailure(403, "--protect is on: UNLINK " + key + " before deleting it");
         }
         eraser.erase(key, record);
-        headersCopies.dropAfterDelete(key); // a key S3 wrote with headers has their copy on the volumes
+        if (!record.details().headers().isEmpty()) {
+            // Written by S3 with stored headers: their copy is on the volumes too. A plain key
+            // has none, and its DELETE pays for no lookup.
+            headersCopies.dropAfterDelete(key);
+        }
         return 204;
     }
 }
